@@ -1,0 +1,22 @@
+"""lstm_lesson: how recurrent networks remember, from scratch in numpy.
+
+Batch-first everywhere: inputs (batch, time, input_size), states (batch, hidden_size).
+"""
+
+from .activations import log_softmax, sigmoid, softmax, tanh
+from .cells import Cell, LSTMCell, LSTMState, LSTMStep, RNNCell, RNNStep
+from .gradcheck import gradcheck, numerical_gradient, relative_error
+from .losses import Dense, softmax_cross_entropy
+from .model import CharModel, make_cell
+from .optim import SGD, Adam, clip_by_global_norm, global_norm
+from .unrolling import MultiRNNCell, bptt, dynamic_rnn
+from .variants import GRUCell, GRUStep, PeepholeLSTMCell, PeepholeLSTMStep
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Adam", "Cell", "CharModel", "Dense", "GRUCell", "GRUStep", "LSTMCell", "LSTMState", "LSTMStep",
+    "MultiRNNCell", "PeepholeLSTMCell", "PeepholeLSTMStep", "RNNCell", "RNNStep", "SGD", "bptt",
+    "clip_by_global_norm", "dynamic_rnn", "global_norm", "gradcheck", "log_softmax", "make_cell",
+    "numerical_gradient", "relative_error", "sigmoid", "softmax", "softmax_cross_entropy", "tanh",
+]
