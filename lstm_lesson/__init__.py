@@ -10,13 +10,16 @@ from .losses import Dense, softmax_cross_entropy
 from .model import CharModel, make_cell
 from .optim import SGD, Adam, clip_by_global_norm, global_norm
 from .unrolling import MultiRNNCell, bptt, dynamic_rnn
+from .threads import set_threads
 from .variants import GRUCell, GRUStep, PeepholeLSTMCell, PeepholeLSTMStep
 
 __version__ = "0.1.0"
+
+set_threads(1)  # see threads.py: one BLAS thread is the classroom-safe default
 
 __all__ = [
     "Adam", "Cell", "CharModel", "Dense", "GRUCell", "GRUStep", "LSTMCell", "LSTMState", "LSTMStep",
     "MultiRNNCell", "PeepholeLSTMCell", "PeepholeLSTMStep", "RNNCell", "RNNStep", "SGD", "bptt",
     "clip_by_global_norm", "dynamic_rnn", "global_norm", "gradcheck", "log_softmax", "make_cell",
-    "numerical_gradient", "relative_error", "sigmoid", "softmax", "softmax_cross_entropy", "tanh",
+    "numerical_gradient", "relative_error", "set_threads", "sigmoid", "softmax", "softmax_cross_entropy", "tanh",
 ]
