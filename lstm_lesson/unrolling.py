@@ -60,13 +60,13 @@ class MultiRNNCell:
             if not isinstance(c, Cell):
                 raise TypeError(f"cells[{k}]: expected a cell (RNNCell, LSTMCell, ...), got {type(c).__name__}")
         for k in range(1, len(cells)):
+            if any(cells[k] is c for c in cells[:k]):
+                raise ValueError(f"cells[{k}]: the same cell object appears twice; create one cell per layer")
             if cells[k].input_size != cells[k - 1].hidden_size:
                 raise ValueError(f"cells[{k}].input_size: expected {cells[k - 1].hidden_size} "
                                  f"(the hidden_size of cells[{k - 1}]), got {cells[k].input_size}")
             if cells[k].dtype != cells[0].dtype:
                 raise TypeError(f"cells[{k}].dtype: expected {cells[0].dtype} like cells[0], got {cells[k].dtype}")
-            if any(cells[k] is c for c in cells[:k]):
-                raise ValueError(f"cells[{k}]: the same cell object appears twice; create one cell per layer")
         self.cells = cells
         self.input_size = cells[0].input_size
         self.hidden_size = cells[-1].hidden_size
