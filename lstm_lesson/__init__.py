@@ -4,6 +4,7 @@ Batch-first everywhere: inputs (batch, time, input_size), states (batch, hidden_
 """
 
 from .activations import log_softmax, sigmoid, softmax, tanh
+from .batching import batch_layout, describe_batches, get_batches, num_batches, one_hot, random_windows
 from .cells import Cell, LSTMCell, LSTMState, LSTMStep, RNNCell, RNNStep
 from .gradcheck import gradcheck, numerical_gradient, relative_error
 from .losses import Dense, softmax_cross_entropy
@@ -22,4 +23,5 @@ __all__ = [
     "MultiRNNCell", "PeepholeLSTMCell", "PeepholeLSTMStep", "RNNCell", "RNNStep", "SGD", "bptt",
     "clip_by_global_norm", "dynamic_rnn", "global_norm", "gradcheck", "log_softmax", "make_cell",
     "numerical_gradient", "relative_error", "set_threads", "sigmoid", "softmax", "softmax_cross_entropy", "tanh",
+    "batch_layout", "describe_batches", "get_batches", "num_batches", "one_hot", "random_windows",
 ]
