@@ -33,6 +33,12 @@ class LSTMState(NamedTuple):
     c: np.ndarray
 
 
+def _matmul(a, w):
+    """a @ w for a: (..., n); reshaped to 2-D first because numpy multiplies stacked 3-D arrays
+    one matrix at a time, which is several times slower than one BLAS call."""
+    return (a.reshape(-1, a.shape[-1]) @ w).reshape(*a.shape[:-1], w.shape[-1])
+
+
 def _uniform(rng, shape, bound, dtype):
     return rng.uniform(-bound, bound, size=shape).astype(dtype)
 
@@ -103,7 +109,7 @@ class Cell:
     # ----- one step -----------------------------------------------------------------------
     def project_inputs(self, x):
         """x @ W_x + b for one step ``(batch, input)`` or all steps ``(batch, time, input)`` at once."""
-        return x @ self.params["W_x"] + self.params[self.input_bias]
+        return _matmul(x, self.params["W_x"]) + self.params[self.input_bias]
 
     def step(self, x, state=None):
         """One time step. x: (batch, input_size); state: the cell's state for that batch
@@ -194,7 +200,7 @@ class Cell:
         h_prev = np.concatenate([self.hidden(first)[:, None], outputs[:, :-1]], axis=1)
         grads = self._weight_grads(inputs, h_prev, d_xp, d_hp)
         grads.update(extras)
-        d_inputs = d_xp @ self.params["W_x"].T
+        d_inputs = _matmul(d_xp, self.params["W_x"].T)
         return d_inputs, d_state, grads
 
     def _zero_like_state(self, d_state):
@@ -265,6 +271,7 @@ class LSTMStep:
     tanh_c: np.ndarray
     h: np.ndarray
     x: np.ndarray | None = None
+    act: np.ndarray | None = None  # (batch, 4H): i, f, g, o side by side (the views above)
 
     @property
     def h_prev(self):
@@ -324,11 +331,15 @@ class LSTMCell(Cell):
         self.forget_bias = check.real_number("forget_bias", forget_bias)
         H = self.hidden_size
         self.params["b"][H:2 * H] += self.dtype.type(self.forget_bias)
-        # sigmoid(a) = (1 + tanh(a/2)) / 2: scale the sigmoid blocks by 1/2 and take ONE tanh
-        # of all four blocks; the g block keeps scale 1.
+        # sigmoid(a) = (1 + tanh(a/2)) / 2, so ONE tanh over all four blocks gives every gate:
+        # act = tanh(a * scale) * scale + shift, with scale 1/2 and shift 1/2 on the sigmoid
+        # blocks (i, f, o) and scale 1, shift 0 on the tanh block (g).
         scale = np.full(4 * H, 0.5, self.dtype)
         scale[2 * H:3 * H] = 1.0
-        self._scale = scale
+        self._scale, self._shift = scale, (scale == 0.5).astype(self.dtype) * 0.5
+        # derivative from the output: (1 - act) * (act + low) is s(1 - s) for a sigmoid (low 0)
+        # and (1 - g)(1 + g) = 1 - g^2 for tanh (low 1).
+        self._low = 1.0 - 2.0 * self._shift
 
     def zero_state(self, batch_size):
         batch_size = check.positive_int("batch_size", batch_size)
@@ -353,31 +364,41 @@ class LSTMCell(Cell):
         return LSTMState(np.zeros_like(d_state.h), np.zeros_like(d_state.c))
 
     def _gates(self, a):
+        """Turn the pre-activation a: (batch, 4H) into the gates in place; returns act and its
+        four views i, f, g, o."""
         H = self.hidden_size
-        t = np.tanh(a * self._scale)
-        i = 0.5 * t[:, :H] + 0.5
-        f = 0.5 * t[:, H:2 * H] + 0.5
-        g = t[:, 2 * H:3 * H]
-        o = 0.5 * t[:, 3 * H:] + 0.5
-        return i, f, g, o
+        a *= self._scale
+        np.tanh(a, out=a)
+        a *= self._scale
+        a += self._shift
+        return a, a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
 
     def recur(self, xp, state):
-        i, f, g, o = self._gates(xp + state.h @ self.params["W_h"])
-        c = f * state.c + i * g
+        a = state.h @ self.params["W_h"]
+        a += xp
+        act, i, f, g, o = self._gates(a)
+        c = f * state.c
+        c += i * g
         tanh_c = np.tanh(c)
         h = o * tanh_c
-        return LSTMState(h, c), LSTMStep(prev=state, i=i, f=f, g=g, o=o, c=c, tanh_c=tanh_c, h=h)
+        return LSTMState(h, c), LSTMStep(prev=state, i=i, f=f, g=g, o=o, c=c, tanh_c=tanh_c, h=h, act=act)
 
     def recur_backward(self, d_state, r):
+        H = self.hidden_size
         dh, dc = d_state
-        do = dh * r.tanh_c
-        dc = dc + dh * r.o * tanh_grad_from_output(r.tanh_c)
-        da = np.concatenate([
-            dc * r.g * sigmoid_grad_from_output(r.i),  # through i
-            dc * r.prev.c * sigmoid_grad_from_output(r.f),  # through f
-            dc * r.i * tanh_grad_from_output(r.g),  # through g
-            do * sigmoid_grad_from_output(r.o),  # through o
-        ], axis=1)
+        # dc_total = dc + dh * o * (1 - tanh(c)^2): the cell's error from above plus from h
+        dc_total = r.tanh_c * r.tanh_c
+        np.subtract(1.0, dc_total, out=dc_total)
+        dc_total *= r.o
+        dc_total *= dh
+        dc_total += dc
+        # dL/d(gate value) for each block, then times the gate's derivative
+        da = np.empty_like(r.act)
+        np.multiply(dc_total, r.g, out=da[:, :H])  # c = f c_prev + i g  ->  dL/di = dc g
+        np.multiply(dc_total, r.prev.c, out=da[:, H:2 * H])  # dL/df = dc c_prev
+        np.multiply(dc_total, r.i, out=da[:, 2 * H:3 * H])  # dL/dg = dc i
+        np.multiply(dh, r.tanh_c, out=da[:, 3 * H:])  # h = o tanh(c)  ->  dL/do = dh tanh(c)
+        da *= (1.0 - r.act) * (r.act + self._low)
         # The carousel: the only path from c_t back to c_{t-1} is a multiplication by f.
-        d_prev = LSTMState(da @ self.params["W_h"].T, dc * r.f)
+        d_prev = LSTMState(da @ self.params["W_h"].T, dc_total * r.f)
         return da, da, d_prev, {}

@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _validate as check
 from .activations import log_softmax
+from .cells import _matmul
 
 
 class Dense:
@@ -27,14 +28,14 @@ class Dense:
         """h: (..., in_size) -> (..., out_size)."""
         if np.ndim(h) < 1 or np.shape(h)[-1] != self.in_size:
             raise ValueError(f"h: expected shape (..., in_size={self.in_size}), got {np.shape(h)}")
-        return h @ self.params["W"] + self.params["b"]
+        return _matmul(h, self.params["W"]) + self.params["b"]
 
     def backward(self, h, d_y):
         """Given the forward input h and dL/dy, return (dL/dh, grads)."""
         hf = h.reshape(-1, self.in_size)
         df = d_y.reshape(-1, self.out_size)
         grads = {"W": hf.T @ df, "b": df.sum(axis=0)}
-        return d_y @ self.params["W"].T, grads
+        return _matmul(d_y, self.params["W"].T), grads
 
 
 def softmax_cross_entropy(logits, targets):

@@ -106,12 +106,13 @@ class PeepholeLSTMCell(LSTMCell):
         a = xp + state.h @ p["W_h"]
         a[:, :H] += p["p_i"] * state.c
         a[:, H:2 * H] += p["p_f"] * state.c
-        i, f, g, _ = self._gates(a)
+        a_o = a[:, 3 * H:].copy()  # o must wait for the new c
+        act, i, f, g, o = self._gates(a)
         c = f * state.c + i * g
-        o = 0.5 * np.tanh(0.5 * (a[:, 3 * H:] + p["p_o"] * c)) + 0.5
+        o[...] = 0.5 * np.tanh(0.5 * (a_o + p["p_o"] * c)) + 0.5
         tanh_c = np.tanh(c)
         h = o * tanh_c
-        return LSTMState(h, c), PeepholeLSTMStep(prev=state, i=i, f=f, g=g, o=o, c=c, tanh_c=tanh_c, h=h)
+        return LSTMState(h, c), PeepholeLSTMStep(prev=state, i=i, f=f, g=g, o=o, c=c, tanh_c=tanh_c, h=h, act=act)
 
     def recur_backward(self, d_state, r):
         p = self.params
