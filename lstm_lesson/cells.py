@@ -166,12 +166,13 @@ class Cell:
             records.append(record)
         return outputs, state, (inputs, first, outputs, records)
 
-    def backward_sequence(self, d_outputs, cache, d_final_state=None, truncate=None):
+    def backward_sequence(self, d_outputs, cache, d_final_state=None, truncate=None, *, input_grad=True):
         """Backpropagation through time over one ``forward_sequence``.
 
         d_outputs: (batch, time, hidden), dL/d outputs; d_final_state: dL/d final state or None.
         truncate: if k, the gradient is cut every k steps (at t = k, 2k, ...), as if the sequence
         had been fed in windows of k steps with the state carried but not differentiated.
+        input_grad: False skips d_inputs (returned as None), e.g. for one-hot characters.
         Returns ``(d_inputs, d_initial_state, grads)``.
         """
         inputs, first, outputs, records = cache
@@ -200,7 +201,7 @@ class Cell:
         h_prev = np.concatenate([self.hidden(first)[:, None], outputs[:, :-1]], axis=1)
         grads = self._weight_grads(inputs, h_prev, d_xp, d_hp)
         grads.update(extras)
-        d_inputs = _matmul(d_xp, self.params["W_x"].T)
+        d_inputs = _matmul(d_xp, self.params["W_x"].T) if input_grad else None
         return d_inputs, d_state, grads
 
     def _zero_like_state(self, d_state):

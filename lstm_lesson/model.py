@@ -78,7 +78,8 @@ class CharModel:
         loss, d_logits = softmax_cross_entropy(logits, y_ids)
         d_logits = d_logits.astype(self.dtype, copy=False)
         d_hs, out_grads = self.out.backward(hs, d_logits)
-        _, _, rnn_grads = self.rnn.backward_sequence(d_hs, rnn_cache, None, truncate)
+        # no gradient for the one-hot characters themselves
+        _, _, rnn_grads = self.rnn.backward_sequence(d_hs, rnn_cache, None, truncate, input_grad=False)
         grads = {f"rnn.{k}": v for k, v in rnn_grads.items()}
         grads.update({f"out.{k}": v for k, v in out_grads.items()})
         return loss, grads, final

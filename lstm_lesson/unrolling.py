@@ -138,7 +138,7 @@ class MultiRNNCell:
             caches.append(cache)
         return x, tuple(finals), caches
 
-    def backward_sequence(self, d_outputs, cache, d_final_state=None, truncate=None):
+    def backward_sequence(self, d_outputs, cache, d_final_state=None, truncate=None, *, input_grad=True):
         n = len(self.cells)
         if d_final_state is not None:
             batch = cache[0][0].shape[0]
@@ -147,5 +147,6 @@ class MultiRNNCell:
         d = d_outputs
         for k in range(n - 1, -1, -1):
             d_fin = None if d_final_state is None else d_final_state[k]
-            d, d_init[k], grads[k] = self.cells[k].backward_sequence(d, cache[k], d_fin, truncate)
+            d, d_init[k], grads[k] = self.cells[k].backward_sequence(
+                d, cache[k], d_fin, truncate, input_grad=input_grad or k > 0)
         return d, tuple(d_init), self._split(grads)
