@@ -1,0 +1,25 @@
+"""The benchmark script must keep running (CI runs its quick mode); timings are not asserted."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_quick_mode_runs_every_case(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / "bench.json"
+    bench.main(["--quick", "--json", str(out)])
+    results = json.loads(out.read_text())
+    printed = capsys.readouterr().out
+    assert "chars/s" in printed and "GFLOP/s" in printed
+    for name in ("lstm 1-layer float32 1 thread", "lstm 1-layer float64 1 thread", "lstm 1-layer float32 2 threads",
+                 "rnn 1-layer float32 1 thread", "gru 1-layer float32 1 thread", "lstm 2-layer float32 1 thread"):
+        r = results["training"][name]
+        assert r["chars_per_s"] > 0 and r["gflops"] > 0, name
+    assert results["inference_step_us"] > 0 and results["sample_200_ms"] > 0
+    assert results["matmul_gflops_float32_1thread"] > 0
+    assert isinstance(results["widgets_ms"], dict)
