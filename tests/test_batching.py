@@ -209,3 +209,193 @@ def test_bad_input_raises_at_call_not_at_first_next():
         get_batches(np.arange(3), 2, 2)  # no next(): a generator function would not raise here
     with pytest.raises(ValueError):
         random_windows(np.arange(3), 2, 5)
+
+
+# ---------------------------------------------------------------- lesson 5 self-checks name the mistake
+from lstm_lesson.cells import LSTMCell  # noqa: E402
+from lstm_lesson.exercises import lesson05  # noqa: E402
+from lstm_lesson.unrolling import dynamic_rnn  # noqa: E402
+
+
+def _notes_loop(arr, batch_size, n_steps, n_batches=None, shift=1):
+    """The notes' loop with ``n`` defined: reshape to rows, cut windows of n_steps columns."""
+    arr = np.asarray(arr).reshape((batch_size, -1))
+    n_batches = arr.shape[1] // n_steps if n_batches is None else n_batches
+    for i in range(n_batches):
+        yield arr[:, n_steps * i:n_steps * i + n_steps], arr[:, n_steps * i + shift:n_steps * i + n_steps + shift]
+
+
+def _fresh_chunks(arr, batch_size, n_steps):
+    arr = np.asarray(arr)
+    per = batch_size * n_steps
+    for k in range((len(arr) - 1) // per):
+        yield arr[k * per:(k + 1) * per].reshape(batch_size, n_steps), arr[k * per + 1:(k + 1) * per + 1].reshape(
+            batch_size, n_steps)
+
+
+def _interleaved(arr, batch_size, n_steps):
+    arr = np.asarray(arr)
+    n = (len(arr) - 1) // (batch_size * n_steps) * batch_size * n_steps
+    xr, yr = arr[:n].reshape(-1, batch_size).T, arr[1:n + 1].reshape(-1, batch_size).T
+    for k in range(xr.shape[1] // n_steps):
+        yield xr[:, k * n_steps:(k + 1) * n_steps], yr[:, k * n_steps:(k + 1) * n_steps]
+
+
+def _wrapping(arr, batch_size, n_steps):
+    for x, y in get_batches(arr, batch_size, n_steps):
+        y = y.copy()
+        y[:, -1] = x[:, 0]  # the tempting "fix" of the short last column
+        yield x, y
+
+
+def _unshifted(arr, batch_size, n_steps):
+    for x, _ in get_batches(arr, batch_size, n_steps):
+        yield x, x
+
+
+def _undefined_n(arr, batch_size, n_steps):
+    arr = np.asarray(arr).reshape((batch_size, -1))
+    for i in range(5):
+        yield arr[:, n * i:n * i + n_steps], arr[:, n * i + 1:n * i + n_steps + 1]  # noqa: F821 - the notes' bug
+
+
+@pytest.mark.parametrize("fn, words", [
+    (get_batches, ["Correct"]),
+    (_undefined_n, ["NameError", "undefined name"]),
+    (lambda a, b, t: _notes_loop(a, b, t), ["batch 4", "y has shape (10, 19)", "last element has no successor"]),
+    (lambda a, b, t: _notes_loop(a, b, t, n_batches=4, shift=0), ["y is not shifted by one"]),
+    (lambda a, b, t: ((x, x - 1) for x, _ in get_batches(a, b, t)), ["shifted the wrong way"]),
+    (_wrapping, ["wraps around"]),
+    (_unshifted, ["not shifted by one"]),
+    (_interleaved, ["interleaved instead of contiguous"]),
+    (_fresh_chunks, ["does not continue row r of batch"]),
+])
+def test_check_batches_names_the_mistake(fn, words, capsys):
+    ok = lesson05.check_batches(fn)
+    out = capsys.readouterr().out
+    assert ok == (words == ["Correct"]), out
+    for w in words:
+        assert w in out, out
+
+
+def test_check_batches_accepts_the_notes_layout_with_a_note(capsys):
+    def notes_layout(arr, batch_size, n_steps):  # the notes' rows, each row's unused tail dropped
+        arr = np.asarray(arr)
+        n_batches = num_batches(len(arr), batch_size, n_steps)
+        row = (len(arr) - 1) // batch_size
+        x_rows = arr[:row * batch_size].reshape(batch_size, row)
+        y_rows = arr[1:row * batch_size + 1].reshape(batch_size, row)
+        for k in range(n_batches):
+            yield x_rows[:, k * n_steps:(k + 1) * n_steps], y_rows[:, k * n_steps:(k + 1) * n_steps]
+
+    assert lesson05.check_batches(notes_layout)
+    assert "laid out differently" in capsys.readouterr().out
+
+
+def _position_reference(p, length, batch_size, n_steps):
+    return tuple(batch_layout(length, batch_size, n_steps)[p])
+
+
+def _position_notes_rows(p, length, batch_size, n_steps):
+    R = (length // batch_size)
+    if p >= num_batches(length, batch_size, n_steps) * batch_size * n_steps:
+        return (-1, -1, -1)
+    return ((p % R) // n_steps, p // R, p % n_steps)
+
+
+def _position_no_tail(p, length, batch_size, n_steps):
+    R = num_batches(length, batch_size, n_steps) * n_steps
+    return ((p % R) // n_steps, p // R, p % n_steps)
+
+
+def _position_interleaved(p, length, batch_size, n_steps):
+    if p >= num_batches(length, batch_size, n_steps) * batch_size * n_steps:
+        return (-1, -1, -1)
+    col = p // batch_size
+    return (col // n_steps, p % batch_size, col % n_steps)
+
+
+def _position_bad_column(p, length, batch_size, n_steps):
+    k, r, j = _position_reference(p, length, batch_size, n_steps)
+    return (k, r, (j + 1) % n_steps if k >= 0 and n_steps > 1 else j)
+
+
+def _position_bad_batch(p, length, batch_size, n_steps):
+    k, r, j = _position_reference(p, length, batch_size, n_steps)
+    return (k + 1 if k >= 0 else k, r, j)
+
+
+@pytest.mark.parametrize("fn, words", [
+    (_position_reference, ["Correct"]),
+    (_position_notes_rows, ["row r is wrong", "notes' row length"]),
+    (_position_no_tail, ["dropped tail"]),
+    (_position_interleaved, ["interleaved"]),
+    (_position_bad_column, ["column j is wrong"]),
+    (_position_bad_batch, ["batch k is wrong"]),
+])
+def test_check_position_names_the_mistake(fn, words, capsys):
+    ok = lesson05.check_position(fn)
+    out = capsys.readouterr().out
+    assert ok == (words == ["Correct"]), out
+    for w in words:
+        assert w in out, out
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda ids, V: np.eye(V)[ids], ["Correct"]),
+    (one_hot, ["Correct"]),
+    (lambda ids, V: np.moveaxis(np.eye(V)[ids], -1, 0), ["vocabulary axis must come last"]),
+    (lambda ids, V: np.eye(V, dtype=int)[ids], ["dtype", "floats"]),
+    (lambda ids, V: np.eye(V)[(ids + 1) % V], ["off by one"]),
+    (lambda ids, V: np.eye(V)[ids - 1], ["off by one"]),
+    (lambda ids, V: np.eye(V)[ids] * 2, ["exactly one 1"]),
+    (lambda ids, V: ids, ["shape"]),
+])
+def test_check_one_hot_names_the_mistake(fn, words, capsys):
+    ok = lesson05.check_one_hot(fn)
+    out = capsys.readouterr().out
+    assert ok == (words == ["Correct"]), out
+    for w in words:
+        assert w in out, out
+
+
+def _stateful(cell, batches):
+    state, outs = None, []
+    for b in batches:
+        out, state = dynamic_rnn(cell, b, state)
+        outs.append(out)
+    return np.concatenate(outs, axis=1)
+
+
+def _reset(cell, batches):
+    return np.concatenate([dynamic_rnn(cell, b)[0] for b in batches], axis=1)
+
+
+def _h_only(cell, batches):
+    state, outs = None, []
+    for b in batches:
+        out, state = dynamic_rnn(cell, b, state)
+        state = type(state)(state.h, np.zeros_like(state.c))  # forgets the long-term memory c
+        outs.append(out)
+    return np.concatenate(outs, axis=1)
+
+
+@pytest.mark.parametrize("fn, words", [
+    (_stateful, ["Correct"]),
+    (_reset, ["reset to zero at every batch"]),
+    (_h_only, ["batch 0 is right but batch 1", "both h and c"]),
+    (lambda cell, batches: np.stack([dynamic_rnn(cell, b)[0] for b in batches]), ["shape", "axis=1"]),
+    (lambda cell, batches: _stateful(cell, batches) + 1, ["already in batch 0"]),
+    (lambda cell, batches: dynamic_rnn(cell, np.stack(batches)), ["raised", "ValueError", "(4, 3, 5, 6)"]),
+])
+def test_check_stateful_names_the_mistake(fn, words, capsys):
+    ok = lesson05.check_stateful(fn)
+    out = capsys.readouterr().out
+    assert ok == (words == ["Correct"]), out
+    for w in words:
+        assert w in out, out
+
+
+def test_stateful_case_is_an_lstm():
+    cell, batches = lesson05._stateful_case()
+    assert isinstance(cell, LSTMCell) and len(batches) == 4 and batches[0].shape == (3, 5, 6)
