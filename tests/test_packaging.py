@@ -1,0 +1,268 @@
+"""The repository keeps its promises to a new user.
+
+- environment.yml (conda) and pyproject.toml (pip) list the same packages and minimum versions;
+- .ci/run runs exactly the README's install and test commands (and ruff);
+- every notebook is a jupytext pair in sync with its .py source, executed (nbval skips cells
+  that never ran) and has slide metadata on every cell.
+
+No YAML or TOML library is needed: Python 3.10 has no tomllib, so pyproject.toml is read with
+a small regex reader there (and the reader is checked against tomllib where both exist).
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+SELF = "lstm-lesson"  # the project's own name, used in self-referencing extras
+
+
+def normalise(requirement: str) -> tuple[str, str]:
+    """'Jupyter_Lab >= 4.0' -> ('jupyter-lab', '>=4.0'): PEP 503 name and version spec."""
+    m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)", requirement)
+    assert m, f"cannot read requirement {requirement!r}"
+    name = re.sub(r"[-_.]+", "-", m.group(1)).lower()
+    spec = re.sub(r"\s+", "", m.group(3).split(";")[0])
+    return name, spec
+
+
+# ----- readers -------------------------------------------------------------------------------
+def _toml_string_arrays(text: str, table: str) -> dict[str, list[str]]:
+    """``key = ["a", "b", ...]`` arrays of strings in one ``[table]`` of a TOML file (regex reader)."""
+    m = re.search(rf"^\[{re.escape(table)}\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    if not m:
+        return {}
+    body = re.sub(r"#[^\n\"]*$", "", m.group(1), flags=re.M)  # comments outside strings
+    arrays = {}
+    for key, items in re.findall(r"^\s*([\w.-]+)\s*=\s*\[(.*?)\]\s*$", body, re.M | re.S):
+        arrays[key] = re.findall(r'"([^"]*)"', items)
+    return arrays
+
+
+def pyproject_requirements(text: str, use_tomllib: bool = True) -> dict[str, list[str]]:
+    """{"dependencies": [...], "<extra>": [...]} from pyproject.toml's [project] table."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        use_tomllib = False
+    if use_tomllib:
+        project = tomllib.loads(text)["project"]
+        groups = {"dependencies": project.get("dependencies", [])}
+        groups.update(project.get("optional-dependencies", {}))
+        return groups
+    groups = {"dependencies": _toml_string_arrays(text, "project").get("dependencies", [])}
+    groups.update(_toml_string_arrays(text, "project.optional-dependencies"))
+    return groups
+
+
+def environment_requirements(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(channels, conda dependencies, pip dependencies) from environment.yml (block lists only)."""
+    channels, conda, pip, section = [], [], [], None
+    for raw in text.splitlines():
+        line = raw.split(" #")[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        item = line.strip()
+        if indent == 0:
+            section = item.rstrip(":")
+            continue
+        if not item.startswith("- "):
+            continue
+        value = item[2:].strip()
+        if section == "channels":
+            channels.append(value)
+        elif section == "dependencies":
+            if value == "pip:":
+                section = "pip"
+            else:
+                conda.append(value)
+        elif section == "pip":
+            if indent <= 2:  # back at the dependencies level
+                section = "dependencies"
+                conda.append(value)
+            else:
+                pip.append(value)
+    return channels, conda, pip
+
+
+def _pyproject():
+    return (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def _environment():
+    return environment_requirements((ROOT / "environment.yml").read_text(encoding="utf-8"))
+
+
+def _pip_specs():
+    """Every requirement pip installs for `-e .[test]`, i.e. all groups, by normalised name."""
+    specs = {}
+    for group, reqs in pyproject_requirements(_pyproject()).items():
+        for req in reqs:
+            name, spec = normalise(req)
+            if name != SELF:
+                specs[name] = (spec, group)
+    return specs
+
+
+def _conda_specs():
+    specs = {}
+    for req in _environment()[1]:
+        name, spec = normalise(req)
+        if name not in ("python", "pip"):
+            specs[name] = spec
+    return specs
+
+
+# ----- environment.yml and pyproject.toml ----------------------------------------------------
+def test_environment_yml_and_pyproject_list_the_same_packages():
+    pip, conda = _pip_specs(), _conda_specs()
+    only_pip = sorted(f"{n} ({g})" for n, (_, g) in pip.items() if n not in conda)
+    only_conda = sorted(n for n in conda if n not in pip)
+    assert not only_pip, f"in pyproject.toml but missing from environment.yml: {only_pip}"
+    assert not only_conda, f"in environment.yml but missing from pyproject.toml: {only_conda}"
+
+
+def test_environment_yml_and_pyproject_agree_on_minimum_versions():
+    pip, conda = _pip_specs(), _conda_specs()
+    differ = {n: (pip[n][0], conda[n]) for n in pip if n in conda and pip[n][0] != conda[n]}
+    assert not differ, f"version specs differ (pyproject, environment.yml): {differ}"
+
+
+def test_versions_are_minimums_not_pins():
+    pins = [n for n, (spec, _) in _pip_specs().items() if "==" in spec or spec.startswith("<")]
+    assert not pins, f"exact pins break installs on newer Pythons (d2l, fastbook): {pins}"
+
+
+def test_environment_yml_uses_conda_forge_and_installs_this_checkout():
+    channels, conda, pip = _environment()
+    assert channels == ["conda-forge", "nodefaults"], f"channels: got {channels}"
+    python = [normalise(r)[1] for r in conda if normalise(r)[0] == "python"]
+    assert python == [">=3.10"], f"python: expected >=3.10 like requires-python, got {python}"
+    assert "pip" in conda, "pip must be listed to run the pip: block"
+    assert pip == ["-e .[test]"], f"pip block: expected the editable checkout with [test], got {pip}"
+
+
+def test_requires_python_is_310():
+    assert re.search(r'^requires-python\s*=\s*">=3\.10"', _pyproject(), re.M)
+
+
+def test_the_regex_reader_agrees_with_tomllib():
+    tomllib = pytest.importorskip("tomllib")  # the regex reader is what 3.10 uses
+    text = _pyproject()
+    assert pyproject_requirements(text, use_tomllib=False) == pyproject_requirements(text)
+    assert tomllib.loads(text)  # the file is valid TOML
+
+
+def test_the_readers_on_tricky_text():
+    toml = ('[project]\nname = "x"\ndependencies = [\n  "numpy>=1.23",  # a comment\n  "Jupyter_Lab >= 4",\n]\n'
+            '[project.optional-dependencies]\ntest = ["pytest>=7"]  # inline\n[tool.x]\ny = ["z"]\n')
+    groups = pyproject_requirements(toml, use_tomllib=False)
+    assert groups == {"dependencies": ["numpy>=1.23", "Jupyter_Lab >= 4"], "test": ["pytest>=7"]}
+    assert normalise("Jupyter_Lab >= 4") == ("jupyter-lab", ">=4")
+    yml = "name: a\nchannels:\n  - conda-forge\ndependencies:\n  - numpy>=1.23  # why\n  - pip\n" \
+          "  - pip:\n      - -e .[test]\n  - ruff\n"
+    assert environment_requirements(yml) == (["conda-forge"], ["numpy>=1.23", "pip", "ruff"], ["-e .[test]"])
+
+
+# ----- README and .ci/run --------------------------------------------------------------------
+def _readme_command(heading_word: str) -> str:
+    """The first command in a code block under the first README heading containing the word."""
+    section, in_fence = "", False
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("#"):
+            section = line.lstrip("#").strip()
+        elif in_fence and heading_word.lower() in section.lower() and line.strip() \
+                and not line.lstrip().startswith("#"):
+            return line.strip()
+    raise AssertionError(f"README: no command in a code block under a heading with {heading_word!r}")
+
+
+def _ci_commands() -> list[str]:
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+
+
+def test_readme_install_command_is_what_ci_runs():
+    install = _readme_command("Install")
+    assert install == 'pip install -e ".[test]"', f"README install command changed: {install!r}"
+    assert install in _ci_commands(), ".ci/run must run the README's install command as written"
+
+
+def test_readme_test_command_is_what_ci_runs():
+    command = _readme_command("Test")
+    assert command == "pytest", f"README test command changed: {command!r}"
+    assert command in _ci_commands(), ".ci/run must run the README's test command as written"
+
+
+def test_ci_runs_ruff_in_a_fresh_venv_and_stops_on_errors():
+    ci = ROOT / ".ci" / "run"
+    assert os.access(ci, os.X_OK), ".ci/run must be executable"
+    commands = _ci_commands()
+    assert "set -euo pipefail" in commands
+    assert "ruff check ." in commands
+    assert any("-m venv" in c for c in commands), ".ci/run must create its own virtual environment"
+    order = [commands.index(c) for c in ('pip install -e ".[test]"', "ruff check .", "pytest")]
+    assert order == sorted(order), "install, then ruff, then pytest"
+
+
+# ----- notebooks -----------------------------------------------------------------------------
+def _notebooks():
+    return sorted(p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _ids(paths):
+    return [str(p.relative_to(NOTEBOOKS)) for p in paths]
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=_ids(_notebooks()))
+def test_notebook_is_executed(path):
+    """nbval silently passes cells that never ran; every code cell must carry its outputs."""
+    unexecuted = [k for k, c in enumerate(_cells(path)) if c["cell_type"] == "code"
+                  and c["source"] and c.get("execution_count") is None]
+    assert not unexecuted, f"{path.name}: code cells {unexecuted} were never executed (run nbconvert --execute)"
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=_ids(_notebooks()))
+def test_notebook_cells_have_slide_metadata(path):
+    kinds = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+    bad = [k for k, c in enumerate(_cells(path))
+           if c.get("metadata", {}).get("slideshow", {}).get("slide_type") not in kinds]
+    assert not bad, f"{path.name}: cells {bad} have no slideshow.slide_type"
+
+
+PAIRED = [p for p in _notebooks() if p.with_suffix(".py").exists()]
+
+
+@pytest.mark.parametrize("path", PAIRED, ids=_ids(PAIRED))
+def test_notebook_matches_its_jupytext_source(path):
+    """The .py is what authors edit and review; the .ipynb is what nbval checks. They must agree."""
+    import jupytext  # in the [test] extra
+
+    py = jupytext.read(path.with_suffix(".py"))
+    nb = jupytext.read(path)
+
+    def cells(notebook):
+        return [(c.cell_type, c.source.strip(), c.metadata.get("slideshow"), c.metadata.get("tags"))
+                for c in notebook.cells]
+
+    assert cells(py) == cells(nb), \
+        f"{path.name} differs from {path.with_suffix('.py').name}: run `jupytext --sync` and re-execute"
+
+
+def test_every_lesson_notebook_has_a_py_source():
+    lessons = list(NOTEBOOKS.glob("*.ipynb"))
+    unpaired = [p.name for p in lessons if not p.with_suffix(".py").exists()]
+    assert not unpaired, f"notebooks without a jupytext .py source: {unpaired}"
+    orphans = [p.name for p in NOTEBOOKS.glob("*.py") if not p.with_suffix(".ipynb").exists()]
+    assert not orphans, f".py sources without a notebook (run jupytext --sync): {orphans}"
