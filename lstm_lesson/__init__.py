@@ -7,11 +7,21 @@ from .activations import log_softmax, sigmoid, softmax, tanh
 from .batching import batch_layout, describe_batches, get_batches, num_batches, one_hot, random_windows
 from .cells import Cell, LSTMCell, LSTMState, LSTMStep, RNNCell, RNNStep
 from .gradcheck import gradcheck, numerical_gradient, relative_error
+from .interop import (
+    LAYOUTS,
+    describe_layout,
+    from_keras_weights,
+    from_tf1_weights,
+    from_torch_state_dict,
+    to_keras_weights,
+    to_tf1_weights,
+    to_torch_state_dict,
+)
 from .losses import Dense, softmax_cross_entropy
 from .model import CharModel, make_cell
 from .optim import SGD, Adam, clip_by_global_norm, global_norm
-from .unrolling import MultiRNNCell, bptt, dynamic_rnn
 from .threads import set_threads
+from .unrolling import MultiRNNCell, bptt, dynamic_rnn
 from .variants import GRUCell, GRUStep, PeepholeLSTMCell, PeepholeLSTMStep
 
 __version__ = "0.1.0"
@@ -24,4 +34,6 @@ __all__ = [
     "clip_by_global_norm", "dynamic_rnn", "global_norm", "gradcheck", "log_softmax", "make_cell",
     "numerical_gradient", "relative_error", "set_threads", "sigmoid", "softmax", "softmax_cross_entropy", "tanh",
     "batch_layout", "describe_batches", "get_batches", "num_batches", "one_hot", "random_windows",
+    "LAYOUTS", "describe_layout", "from_keras_weights", "from_tf1_weights", "from_torch_state_dict",
+    "to_keras_weights", "to_tf1_weights", "to_torch_state_dict",
 ]
