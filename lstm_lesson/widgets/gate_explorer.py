@@ -339,3 +339,17 @@ class UnrollExplorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def benchmark_update(cell="lstm"):
+    """A callable doing one slider move of a live explorer: computation and redraw (for the
+    benchmark scripts; each call moves the forget bias to the next of 25 values)."""
+    explorer = GateExplorer(cell)
+    biases = np.linspace(-6.0, 6.0, 25)
+    count = [0]
+
+    def update():
+        count[0] += 1
+        explorer.sliders[f"b_{GATE_NAMES[cell][1]}"].value = float(biases[count[0] % 25])
+
+    return update

@@ -167,3 +167,16 @@ class PulseExplorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def benchmark_update():
+    """A callable doing one slider move of a live pulse explorer (computation and redraw)."""
+    explorer = PulseExplorer()
+    scales = np.linspace(0.5, 1.4, 25)
+    count = [0]
+
+    def update():
+        count[0] += 1
+        explorer.scale.value = float(scales[count[0] % 25])
+
+    return update
