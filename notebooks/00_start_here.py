@@ -54,9 +54,11 @@
 #
 # `pytest` re-runs every notebook and compares its outputs with the saved ones.
 #
-# Every cell carries slide metadata, so a teacher can project a lesson as a reveal.js deck:
-# `jupyter nbconvert --to slides notebooks/00_start_here.ipynb` writes
-# `00_start_here.slides.html` (the deck loads reveal.js from a CDN, so showing it needs internet).
+# Every cell carries slide metadata, so a teacher can project a lesson as a reveal.js deck.
+# `python -m lstm_lesson.slides` (from the repository root) writes one deck per notebook to
+# `build/slides/`, with its libraries beside it so it opens with no internet; plain
+# `jupyter nbconvert --to slides notebooks/00_start_here.ipynb` makes a deck that loads them
+# from CDNs.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your setup
