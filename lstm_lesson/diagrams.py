@@ -455,11 +455,21 @@ def gate_bars_svg(values):
     return "\n".join(parts)
 
 
-def _heat_colour(v, lo, hi):
-    # sequential for σ gates (0..1: white to orange), diverging for values around 0
-    if lo == 0:
-        return stroke_colour(min(max(v, 0.0), 1.0)) if v > 0.02 else "#f7f7f7"
-    return stroke_colour(max(min(v / hi, 1.0), -1.0))
+HEAT_HIGH = (179, 88, 6)  # dark orange: a gate wide open, a large positive value
+HEAT_LOW = (84, 39, 136)  # dark purple: a large negative value
+
+
+def _blend(t, far):
+    return "#{:02x}{:02x}{:02x}".format(*(round(255 + t * (f - 255)) for f in far))
+
+
+def heat_colour(value, diverging=False) -> str:
+    """Heatmap colour. Gates (0..1): white at 0 to dark orange at 1. Diverging values (c, h):
+    dark purple at -1, white at 0, dark orange at +1 (beyond +-1 the end colours)."""
+    v = float(value)
+    if not diverging:
+        return _blend(min(max(v, 0.0), 1.0), HEAT_HIGH)
+    return _blend(min(abs(v), 1.0), HEAT_HIGH if v >= 0 else HEAT_LOW)
 
 
 def gate_heatmap_svg(traces, chars, t=None):
@@ -486,7 +496,7 @@ def gate_heatmap_svg(traces, chars, t=None):
     cell, x0, panel_gap = 16, 46, 14
     width = x0 + T * cell + 150
     panel_h = H * cell
-    height = 40 + len(arrays) * (panel_h + panel_gap) + 10
+    height = 40 + len(arrays) * (panel_h + panel_gap) + 24
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, monospace">',
              f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
@@ -496,17 +506,18 @@ def gate_heatmap_svg(traces, chars, t=None):
         parts.append(_text(x0 + j * cell + cell / 2, 20, shown, size=12, weight=weight))
     for p, (name, a) in enumerate(arrays.items()):
         y0 = 30 + p * (panel_h + panel_gap)
-        gate = name in ("i", "f", "o", "r", "z")
-        lo, hi = (0.0, 1.0) if gate else (-1.0, 1.0)
+        diverging = name not in ("i", "f", "o", "r", "z")
         parts.append(_text(x0 - 8, y0 + panel_h / 2 + 4, name, size=13, anchor="end", weight="bold"))
         for j in range(T):
             for u in range(H):
                 parts.append(f'<rect x="{x0 + j * cell}" y="{y0 + u * cell}" width="{cell - 1}" height="{cell - 1}" '
-                             f'fill="{_heat_colour(a[j, u], lo, hi)}"/>')
+                             f'fill="{heat_colour(a[j, u], diverging)}"/>')
         if t is not None:
             mean = float(a[t].mean())
             parts.append(_text(x0 + T * cell + 10, y0 + panel_h / 2 + 4, f"mean {format_value(mean)}", size=11,
                                anchor="start"))
+    parts.append(_text(x0, height - 8, "gates: white 0 → orange 1 · c, h: purple −1 → white 0 → orange +1",
+                       size=11, anchor="start", colour="#555"))
     if t is not None:
         parts.append(f'<rect class="cursor" x="{x0 + t * cell - 1}" y="6" width="{cell + 1}" height="{height - 12}" '
                      f'fill="none" stroke="#222" stroke-width="2"/>')

@@ -11,6 +11,7 @@ from lstm_lesson.diagrams import (
     gate_bars_svg,
     gate_heatmap_svg,
     gru_cell_svg,
+    heat_colour,
     lstm_cell_svg,
     peephole_cell_svg,
     stroke_colour,
@@ -206,3 +207,15 @@ def test_heatmap_draws_every_unit_at_every_step_and_the_cursor():
         gate_heatmap_svg(traces, "hello ", t=6)
     with pytest.raises(ValueError, match="chars: expected 6 characters"):
         gate_heatmap_svg(traces, "hi", t=0)
+
+
+def test_heat_colours():
+    assert heat_colour(0.0) == "#ffffff" and heat_colour(1.0) == "#b35806" == heat_colour(7.0)
+    assert heat_colour(-1.0, diverging=True) == "#542788" and heat_colour(0.0, diverging=True) == "#ffffff"
+    assert heat_colour(0.5) != heat_colour(0.6)  # gates in the middle stay distinguishable
+
+
+def test_heatmap_cells_are_coloured_by_their_values():
+    traces = {"f": np.array([[0.0, 1.0]]), "c": np.array([[-1.0, 0.5]])}
+    fills = [r.get("fill") for r in parse(gate_heatmap_svg(traces, "a")).iter(f"{SVG}rect") if r.get("width") == "15"]
+    assert fills == [heat_colour(0.0), heat_colour(1.0), heat_colour(-1.0, True), heat_colour(0.5, True)]

@@ -158,9 +158,11 @@ def describe_step(values) -> list:
 def explorer_html(values, vocabulary="both") -> str:
     """What the explorer shows for ``values`` (from ``explore_gates``): diagram, bars, sentences."""
     sentences = "".join(f"<li>{s}</li>" for s in describe_step(values))
+    # the 700 x 440 diagram drawn at 600 px so that it and the bars fit side by side on a projector
+    diagram = cell_diagram_svg(values, vocabulary).replace('width="700" height="440"', 'width="600" height="377"', 1)
     return ('<div style="display:flex;flex-wrap:wrap;align-items:flex-start;gap:8px">'
-            f"<div>{cell_diagram_svg(values, vocabulary)}</div><div>{gate_bars_svg(values)}"
-            f'<ul style="max-width:330px;font-size:13px;margin:6px 0">{sentences}</ul></div></div>')
+            f"<div>{diagram}</div><div>{gate_bars_svg(values)}"
+            f'<ul style="width:310px;font-size:13px;margin:6px 0;padding-left:18px">{sentences}</ul></div></div>')
 
 
 # ----- presets: the stories a teacher starts from -----------------------------------------
@@ -216,7 +218,7 @@ class GateExplorer:
         self._holding = False
         lay = widgets.Layout(width="300px")
         names = ["x", "h_prev"] + ([] if cell == "gru" else ["c_prev"])
-        labels = {"x": "x_t input", "h_prev": "h_{t-1} short", "c_prev": "c_{t-1} long"}
+        labels = {"x": "xₜ input", "h_prev": "hₜ₋₁ short-term", "c_prev": "cₜ₋₁ long-term"}
         self.sliders = {}
         for n in names:
             lo, hi = SLIDER_RANGES[n]
@@ -234,7 +236,9 @@ class GateExplorer:
         for s in self.sliders.values():
             s.observe(self._on_slider, names="value")
         self.preset.observe(self._on_preset, names="value")
-        controls = widgets.VBox([self.preset, *self.sliders.values()])
+        inputs = [self.sliders[n] for n in names]
+        biases = [self.sliders[f"b_{g}"] for g in GATE_NAMES[cell]]
+        controls = widgets.HBox([widgets.VBox([self.preset, *inputs]), widgets.VBox(biases)])
         self.widget = widgets.VBox([controls, self.html])
         if preset is not None:
             self.apply_preset(preset)

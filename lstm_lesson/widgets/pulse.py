@@ -108,6 +108,8 @@ class PulsePlot:
                      f'text-anchor="middle">time step t after the pulse</text>')
         parts.append(f'<text x="14" y="{(self.y0 + self.y1) / 2:.1f}" font-size="12" text-anchor="middle" '
                      f'transform="rotate(-90 14 {(self.y0 + self.y1) / 2:.1f})">size of the state ‖hₜ‖</text>')
+        parts.append(f'<text x="{self.x1}" y="{self.y0 - 10}" font-size="11" fill="#777" text-anchor="end">'
+                     f'dashed: fixed references, pulse {strength:g}</text>')
         for s in references:
             tr = pulse_trace(s, strength, steps=self.steps)
             parts.append(f'<polyline points="{self._points(tr)}" fill="none" stroke="#9e9e9e" stroke-width="1.2" '
@@ -145,7 +147,7 @@ class PulseExplorer:
     def __init__(self, *, steps=50, scale=0.9, strength=1.0):
         import ipywidgets as widgets
 
-        self.plot = PulsePlot(steps)
+        self.plot = PulsePlot(steps, strength=strength)  # references at the starting pulse size
         self.scale = widgets.FloatSlider(value=scale, min=0.0, max=1.5, step=0.01, description="λ₁ scale",
                                          continuous_update=True)
         self.strength = widgets.FloatLogSlider(value=strength, base=10, min=-2, max=1, step=0.05,
