@@ -6,6 +6,7 @@ Batch-first everywhere: inputs (batch, time, input_size), states (batch, hidden_
 from .activations import log_softmax, sigmoid, softmax, tanh
 from .batching import batch_layout, describe_batches, get_batches, num_batches, one_hot, random_windows
 from .cells import Cell, LSTMCell, LSTMState, LSTMStep, RNNCell, RNNStep
+from .diagrams import cell_diagram_svg, gru_cell_svg, lstm_cell_svg, peephole_cell_svg, unrolled_rnn_svg
 from .gradcheck import gradcheck, numerical_gradient, relative_error
 from .interop import (
     LAYOUTS,
@@ -20,9 +21,11 @@ from .interop import (
 from .losses import Dense, softmax_cross_entropy
 from .model import CharModel, make_cell
 from .optim import SGD, Adam, clip_by_global_norm, global_norm
+from .recall import train_recall
 from .threads import set_threads
 from .unrolling import MultiRNNCell, bptt, dynamic_rnn
 from .variants import GRUCell, GRUStep, PeepholeLSTMCell, PeepholeLSTMStep
+from .widgets.gate_explorer import explore_gates
 
 __version__ = "0.1.0"
 
@@ -36,4 +39,6 @@ __all__ = [
     "batch_layout", "describe_batches", "get_batches", "num_batches", "one_hot", "random_windows",
     "LAYOUTS", "describe_layout", "from_keras_weights", "from_tf1_weights", "from_torch_state_dict",
     "to_keras_weights", "to_tf1_weights", "to_torch_state_dict",
+    "cell_diagram_svg", "explore_gates", "gru_cell_svg", "lstm_cell_svg", "peephole_cell_svg", "train_recall",
+    "unrolled_rnn_svg",
 ]
