@@ -36,7 +36,7 @@ def check_rnn_jacobian(rnn_jacobian) -> Feedback:
     h_prev, h_t = rng.uniform(-0.9, 0.9, H), rng.uniform(-0.9, 0.9, H)
     W_h = rng.standard_normal((H, H))
     got, error = _call(rnn_jacobian, "rnn_jacobian", h_prev.copy(), h_t.copy(), W_h.copy())
-    if error:
+    if error is not None:
         return error
     d = 1.0 - h_t ** 2
     mistakes = {
@@ -61,34 +61,60 @@ def vanishing_guaranteed_reference(W_hh, activation):
     return bool(np.linalg.svd(W_hh, compute_uv=False)[0] < 1.0 / gamma)
 
 
-# Each case separates one mistake: (W_hh, activation, the mistake that gets it wrong)
+# The cases: (W_hh, activation). Each usual mistake answers at least one of them wrongly.
 _PASCANU_CASES = [
-    (0.9 * np.eye(3), "tanh", "λ1 = 0.9 < 1 = 1/γ for tanh: vanishing is guaranteed."),
-    (1.2 * np.eye(3), "tanh", "λ1 = 1.2 > 1: the condition fails, so vanishing is NOT guaranteed "
-                              "(check the direction of the comparison: λ1 < 1/γ)."),
-    (3.0 * np.eye(3), "sigmoid", "for the sigmoid γ = 1/4, so 1/γ = 4 and λ1 = 3 < 4 still guarantees vanishing; "
-                                 "did you use γ = 1 (tanh's bound) for the sigmoid?"),
-    (np.array([[0.5, 3.0], [0.0, 0.5]]), "tanh",
-     "this W_hh has eigenvalues 0.5 and 0.5 but its largest SINGULAR value is about 3.1: a vector can be "
-     "stretched 3× in one step. The condition uses singular values (np.linalg.svd), not eigenvalues, "
-     "so vanishing is NOT guaranteed."),
-    (0.6 * np.eye(4), "tanh", "λ1 = 0.6 < 1: guaranteed. The Frobenius norm (1.2 here) is larger than λ1; "
-                              "the condition uses λ1, the largest singular value (np.linalg.svd or ord=2)."),
+    (0.9 * np.eye(3), "tanh"),  # λ1 = 0.9 < 1: guaranteed
+    (1.2 * np.eye(3), "tanh"),  # λ1 = 1.2 > 1: not guaranteed
+    (3.0 * np.eye(3), "sigmoid"),  # λ1 = 3 < 4 = 1/γ for the sigmoid: guaranteed
+    (np.array([[0.5, 3.0], [0.0, 0.5]]), "tanh"),  # eigenvalues 0.5, but λ1 ≈ 3.1: not guaranteed
+    (0.6 * np.eye(4), "tanh"),  # λ1 = 0.6 but Frobenius norm 1.2: guaranteed
 ]
+
+
+def _largest_sv(W):
+    return np.linalg.svd(W, compute_uv=False)[0]
+
+
+def _one_over_gamma(activation):
+    return 4.0 if activation == "sigmoid" else 1.0
+
+
+# message -> the answers that mistake gives on the cases
+_PASCANU_MISTAKES = {
+    "the comparison is the wrong way round: vanishing is guaranteed when λ1 < 1/γ (small weights).":
+        lambda W, a: bool(_largest_sv(W) > _one_over_gamma(a)),
+    "for the sigmoid γ = 1/4 (its slope is at most 0.25), so 1/γ = 4; you used γ = 1, tanh's bound.":
+        lambda W, a: bool(_largest_sv(W) < 1.0),
+    "you used eigenvalues. The condition uses the largest SINGULAR value (np.linalg.svd): the matrix "
+    "[[0.5, 3], [0, 0.5]] has eigenvalues 0.5 and 0.5 but stretches a vector about 3× in one step.":
+        lambda W, a: bool(np.abs(np.linalg.eigvals(W)).max() < _one_over_gamma(a)),
+    "you used the Frobenius norm (np.linalg.norm's default). It is larger than λ1 (1.2 against 0.6 for "
+    "0.6·I of size 4); the condition uses λ1, the largest singular value (np.linalg.svd or ord=2).":
+        lambda W, a: bool(np.linalg.norm(W) < _one_over_gamma(a)),
+}
 
 
 def check_vanishing_guaranteed(vanishing_guaranteed) -> Feedback:
     """Exercise 2: ``vanishing_guaranteed(W_hh, activation)`` -> True when Pascanu's sufficient
     condition λ1 < 1/γ holds (activation "tanh" or "sigmoid")."""
-    for W, act, why in _PASCANU_CASES:
+    answers = []
+    for W, act in _PASCANU_CASES:
         got, error = _call(vanishing_guaranteed, "vanishing_guaranteed", W.copy(), act)
-        if error:
+        if error is not None:
             return error
         if not isinstance(got, (bool, np.bool_)):
             return Feedback(False, f"vanishing_guaranteed: expected True or False, got {got!r}.")
-        if bool(got) != vanishing_guaranteed_reference(W, act):
-            return Feedback(False, f"wrong for W_hh = {W.tolist()} with {act}: {why}")
-    return right("vanishing_guaranteed applies λ1 < 1/γ with singular values and γ = 1 (tanh), 1/4 (sigmoid)")
+        answers.append(bool(got))
+    reference = [vanishing_guaranteed_reference(W, a) for W, a in _PASCANU_CASES]
+    if answers == reference:
+        return right("vanishing_guaranteed applies λ1 < 1/γ with singular values and γ = 1 (tanh), 1/4 (sigmoid)")
+    for message, mistake in _PASCANU_MISTAKES.items():
+        if answers == [mistake(W, a) for W, a in _PASCANU_CASES]:
+            return Feedback(False, f"vanishing_guaranteed is off: {message}")
+    k = next(k for k, (g, r) in enumerate(zip(answers, reference)) if g != r)
+    W, act = _PASCANU_CASES[k]
+    return Feedback(False, f"vanishing_guaranteed is wrong for W_hh = {W.tolist()} with {act}: λ1 = "
+                           f"{_largest_sv(W):.2f} and 1/γ = {_one_over_gamma(act):g}, so the answer is {reference[k]}.")
 
 
 # ----- exercise 3: Pascanu's Algorithm 1 ------------------------------------------------------
@@ -102,16 +128,16 @@ def clip_reference(grads, threshold):
 def check_clip(clip) -> Feedback:
     """Exercise 3: ``clip(grads, threshold)`` -> a new dict of clipped gradients (Algorithm 1 of
     Pascanu et al.: rescale ALL gradients together when their global norm reaches the threshold)."""
-    cases = [  # grads with global norm 5 (3 and 4 in the two arrays)
+    cases = [  # grads with global norm 5 (3 and 4 in the two arrays, not along the axes)
         ("a threshold above the norm (nothing to clip)", 10.0),
         ("a threshold below the norm", 2.0),
         ("a threshold between the arrays' own norms", 3.5),
     ]
     for what, threshold in cases:
-        grads = {"W": np.array([[3.0, 0.0]]), "b": np.array([0.0, 4.0])}
+        grads = {"W": np.array([[2.4, -1.8]]), "b": np.array([0.0, 4.0])}
         given = {k: v.copy() for k, v in grads.items()}
         got, error = _call(clip, "clip", given, threshold)
-        if error:
+        if error is not None:
             return error
         if not isinstance(got, dict) or set(got) != set(grads):
             return Feedback(False, f"clip: expected a dict with the keys {sorted(grads)}, got {got!r}.")
@@ -153,7 +179,7 @@ def check_carousel_factor(carousel_factor) -> Feedback:
     gates f (T, H) of steps 1..T (c_t = f_t * c_{t-1} + i_t * g_t)."""
     f = np.array([[0.9, 0.5, 1.0], [0.8, 0.5, 1.0], [0.95, 0.5, 1.0], [0.7, 0.5, 1.0]])
     got, error = _call(carousel_factor, "carousel_factor", f.copy())
-    if error:
+    if error is not None:
         return error
     if np.shape(got) == (f.shape[0],):
         return Feedback(False, "∂c_T/∂c_0 has one entry per time step: you took the product over the units "
