@@ -116,7 +116,8 @@ def bench_notebooks():
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="few repeats (CI): checks that every case runs")
-    ap.add_argument("--notebooks", action="store_true", help="also time pytest/nbval per notebook (default in full mode)")
+    ap.add_argument("--notebooks", action="store_true",
+                    help="also time pytest/nbval per notebook (default in full mode)")
     ap.add_argument("--json", default=str(ROOT / "build" / "benchmarks.json"), help="where to write the results")
     args = ap.parse_args(argv)
     repeat = 3 if args.quick else 20

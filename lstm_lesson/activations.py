@@ -19,7 +19,8 @@ def sigmoid(x):
     x = np.asarray(x)
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
-    return 0.5 * np.tanh(0.5 * x) + 0.5
+    half = x.dtype.type(0.5)  # a typed constant keeps float32 float32 under numpy 1.x casting too
+    return half * np.tanh(half * x) + half
 
 
 def tanh(x):

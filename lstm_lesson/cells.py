@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate as check
-from .activations import sigmoid_grad_from_output, tanh_grad_from_output
+from .activations import tanh_grad_from_output
 
 
 class LSTMState(NamedTuple):
@@ -72,7 +72,8 @@ class Cell:
             self.params["b"] = _uniform(rng, (G,), bound, self.dtype)
 
     def __repr__(self):
-        return f"{type(self).__name__}(input_size={self.input_size}, hidden_size={self.hidden_size}, dtype={self.dtype.name})"
+        return (f"{type(self).__name__}(input_size={self.input_size}, hidden_size={self.hidden_size}, "
+                f"dtype={self.dtype.name})")
 
     @property
     def input_bias(self):

@@ -18,7 +18,8 @@ def numerical_gradient(f, x, *, eps=1e-4, indices=None):
 
     f: a function of no arguments returning a float; it must read ``x`` (which is changed in
     place and restored). eps = 1e-4 balances the truncation error (~eps^2) against round-off
-    (~1e-16 |f| / eps): with 1e-6, gradients of size 1e-6 already show relative errors of 1e-5. indices: flat indices to check, or None for every entry.
+    (~1e-16 |f| / eps): with 1e-6, gradients of size 1e-6 already show relative errors of 1e-5.
+    indices: flat indices to check, or None for every entry.
     Returns an array like ``x`` (unchecked entries are NaN).
     """
     grad = np.full(x.shape, np.nan)

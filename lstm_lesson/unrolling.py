@@ -90,7 +90,9 @@ class MultiRNNCell:
 
     def check_state(self, name, state, batch_size):
         if not isinstance(state, tuple) or len(state) != len(self.cells):
-            got = f"{type(state).__name__} of length {len(state)}" if isinstance(state, (tuple, list)) else type(state).__name__
+            got = type(state).__name__
+            if isinstance(state, (tuple, list)):
+                got += f" of length {len(state)}"
             raise TypeError(f"{name}: expected a tuple of {len(self.cells)} layer states, got {got}")
         return tuple(c.check_state(f"{name}[{k}]", s, batch_size) for k, (c, s) in enumerate(zip(self.cells, state)))
 

@@ -77,7 +77,7 @@ def test_gru_two_units_by_hand():
     x, h0 = np.array([[0.7]]), np.array([[0.2, -0.3]])
     h, s = cell.step(x, h0)
     for j in range(2):
-        def pre(block, part):  # one scalar pre-activation, the (block, unit j) column
+        def pre(block, part, j=j):  # one scalar pre-activation, the (block, unit j) column
             col = block * 2 + j
             if part == "x":
                 return 0.7 * P["W_x"][0, col] + P["b_x"][col]
