@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from lstm_lesson.exercises import lesson03 as ex3
 from lstm_lesson.exercises import lesson04 as ex4
 
 
@@ -97,3 +98,73 @@ def test_carousel_right_answer_passes():
 ])
 def test_carousel_mistakes_are_named(wrong, words):
     assert _says(ex4.check_carousel_factor(wrong), *words)
+
+
+# ----- lesson 3, exercise 1: the GRU step ---------------------------------------------------------
+def test_gru_step_right_answer_passes():
+    assert ex3.check_gru_step(lambda x, h, p: ex3.gru_variant(p, x, h))
+
+
+@pytest.mark.parametrize("variation, words", [
+    (dict(reset="before"), ("Cho et al. 2014",)),
+    (dict(z_keeps="new"), ("z and 1 - z are swapped",)),
+    (dict(b_hn_inside=False), ("b_hn is outside the reset",)),
+    (dict(order="zrn"), ("r and z blocks are swapped",)),
+])
+def test_gru_step_mistakes_are_named(variation, words):
+    assert _says(ex3.check_gru_step(lambda x, h, p: ex3.gru_variant(p, x, h, **variation)), *words)
+
+
+def test_gru_step_missing_hidden_bias_is_named():
+    def no_b_h(x, h, p):
+        return ex3.gru_variant(dict(p, b_h=np.zeros_like(p["b_h"])), x, h)
+    assert _says(ex3.check_gru_step(no_b_h), "two biases")
+
+
+def test_gru_variant_defaults_are_the_package_cell():
+    cell, x, h = ex3._gru_example()
+    np.testing.assert_allclose(ex3.gru_variant(cell.params, x, h), cell.step(x, h)[0], atol=1e-12)
+
+
+# ----- lesson 3, exercise 2: the peephole step ----------------------------------------------------
+def test_peephole_step_right_answer_passes():
+    assert ex3.check_peephole_step(lambda x, h, c, p: ex3.peephole_variant(p, x, h, c))
+
+
+@pytest.mark.parametrize("variation, words", [
+    (dict(peep_i=False), ("c_t is off", "input gate does not peek")),
+    (dict(peep_f=False), ("c_t is off", "forget gate does not peek")),
+    (dict(peep_i=False, peep_f=False, peep_o=False), ("standard LSTM",)),
+    (dict(o_sees="old"), ("h_t is off", "OLD cell")),
+    (dict(peep_o=False), ("h_t is off", "output gate does not peek")),
+])
+def test_peephole_step_mistakes_are_named(variation, words):
+    fb = ex3.check_peephole_step(lambda x, h, c, p: ex3.peephole_variant(p, x, h, c, **variation))
+    assert _says(fb, *words)
+
+
+def test_peephole_step_must_return_a_pair():
+    assert _says(ex3.check_peephole_step(lambda x, h, c, p: h), "expected a pair (h, c)")
+
+
+# ----- lesson 3, exercise 3: parameter counts -----------------------------------------------------
+BLOCKS = {"rnn": 1, "lstm": 4, "peephole": 4, "gru": 3}
+
+
+def test_param_count_right_answer_passes():
+    assert ex3.check_param_count(ex3.param_count_reference)
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda k, D, H: BLOCKS[k] * H * (D + H), ("biases are missing",)),
+    (lambda k, D, H: H * (D + H + 1) + (3 * H if k == "gru" else 0), ("FOUR blocks",)),
+    (lambda k, D, H: BLOCKS[k] * H * (D + H + 1) + (3 * H if k == "peephole" else 0), ("TWO bias vectors",)),
+    (lambda k, D, H: ex3.param_count_reference(k, D, H) if k != "gru" else 4 * H * (D + H + 1), ("three blocks",)),
+    (lambda k, D, H: BLOCKS[k] * H * (D + H + 1) + (3 * H if k == "gru" else 0), ("peepholes are missing",)),
+    (lambda k, D, H: ex3.param_count_reference(k, D, H) + (3 * H * H - 3 * H if k == "peephole" else 0),
+     ("diagonal",)),
+    (lambda k, D, H: 7, ("count W_x",)),
+    (lambda k, D, H: {}[k], ("raised KeyError",)),
+])
+def test_param_count_mistakes_are_named(wrong, words):
+    assert _says(ex3.check_param_count(wrong), *words)

@@ -1,0 +1,455 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # How recurrent networks remember
+#
+# **03 · Relatives of the LSTM: the GRU and the peephole LSTM**
+#
+# 1. Three cells side by side: equations, and what each gate gets to see.
+# 2. Parameter counts for the same sizes, computed from the cells.
+# 3. Two GRUs: Cho et al. 2014 and PyTorch's, on the same inputs.
+# 4. A fair race on a long-lag task: the cell, or the gate bias?
+# 5. The gate explorer, now driving a peephole LSTM and a GRU.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# > 一些新的LSTM框架
+# > * 门限回归单元 简单实用
+# > * 将LSTM和窥视孔连接结合 —— 即在生成遗忘因子的时候考虑了长期记忆——窥视孔连接
+#
+# *Some newer LSTM designs: the gated recurrent unit (GRU), simple and practical; and the LSTM
+# with peephole connections, which takes the long-term memory into account when it computes the
+# forget factor.*
+
+# %% slideshow={"slide_type": "skip"}
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import SVG, display
+
+from lstm_lesson import GRUCell, LSTMCell, LSTMState, PeepholeLSTMCell, make_cell, sigmoid
+from lstm_lesson.adding import race, race_table
+from lstm_lesson.diagrams import gru_cell_svg, peephole_cell_svg
+from lstm_lesson.exercises.lesson03 import check_gru_step, check_param_count, check_peephole_step
+from lstm_lesson.widgets.gate_explorer import GateExplorer, explore_gates, preset_values
+
+np.set_printoptions(precision=4, suppress=True)
+notebook_start = time.perf_counter()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1 · Three cells, side by side
+#
+# Row vectors as everywhere in the package ($x_t W$), $\sigma$ the sigmoid, $\odot$ elementwise.
+#
+# | | LSTM | peephole LSTM (Gers et al. 2002) | GRU (Cho et al. 2014; package = PyTorch) |
+# |---|---|---|---|
+# | gate 1 | $i = \sigma(x W_{xi} + h_{t-1} W_{hi} + b_i)$ | $i = \sigma(\ldots + p_i \odot c_{t-1})$ | reset $r = \sigma(x W_{xr} + b_{xr} + h_{t-1} W_{hr} + b_{hr})$ |
+# | gate 2 | $f = \sigma(x W_{xf} + h_{t-1} W_{hf} + b_f)$ | $f = \sigma(\ldots + p_f \odot c_{t-1})$ | update $z = \sigma(x W_{xz} + b_{xz} + h_{t-1} W_{hz} + b_{hz})$ |
+# | candidate | $g = \tanh(x W_{xg} + h_{t-1} W_{hg} + b_g)$ | same | $n = \tanh\big(x W_{xn} + b_{xn} + r \odot (h_{t-1} W_{hn} + b_{hn})\big)$ |
+# | memory | $c_t = f \odot c_{t-1} + i \odot g$ | same | $h_t = (1 - z) \odot n + z \odot h_{t-1}$ |
+# | output | $o = \sigma(\ldots)$, $h_t = o \odot \tanh(c_t)$ | $o = \sigma(\ldots + p_o \odot c_t)$, same $h_t$ | $h_t$ itself |
+# | state | $(h_t, c_t)$ | $(h_t, c_t)$ | $h_t$ only |
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The GRU merges the forget and input gates into one update gate $z$: what it keeps of the old
+# state ($z$) and what it writes of the new candidate ($1 - z$) add up to one. It has no separate
+# long-term memory and no output gate. The peephole LSTM is the LSTM whose gates also look at the
+# long-term memory, one weight per unit (a diagonal, not a matrix).
+
+# %% slideshow={"slide_type": "subslide"}
+display(SVG(peephole_cell_svg()))
+
+# %% slideshow={"slide_type": "subslide"}
+display(SVG(gru_cell_svg()))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The equations are what the package computes
+#
+# One step by hand with NumPy, against `GRUCell.step` and `PeepholeLSTMCell.step`.
+
+# %% slideshow={"slide_type": "fragment"}
+rng = np.random.default_rng(0)
+x, h_prev, c_prev = rng.standard_normal((2, 3)), rng.uniform(-1, 1, (2, 4)), rng.uniform(-1, 1, (2, 4))
+H = 4
+
+gru = GRUCell(3, H, seed=1)
+p = gru.params
+a_x, a_h = x @ p["W_x"] + p["b_x"], h_prev @ p["W_h"] + p["b_h"]
+r = sigmoid(a_x[:, :H] + a_h[:, :H])
+z = sigmoid(a_x[:, H:2 * H] + a_h[:, H:2 * H])
+n = np.tanh(a_x[:, 2 * H:] + r * a_h[:, 2 * H:])  # reset AFTER the matmul: r * (h W_hn + b_hn)
+h_gru = (1 - z) * n + z * h_prev
+assert np.allclose(h_gru, gru.step(x, h_prev)[0], atol=1e-12)
+
+peep = PeepholeLSTMCell(3, H, seed=1)
+p = peep.params
+a = x @ p["W_x"] + h_prev @ p["W_h"] + p["b"]
+i = sigmoid(a[:, :H] + p["p_i"] * c_prev)  # i and f peek at the OLD cell
+f = sigmoid(a[:, H:2 * H] + p["p_f"] * c_prev)
+g = np.tanh(a[:, 2 * H:3 * H])
+c = f * c_prev + i * g
+o = sigmoid(a[:, 3 * H:] + p["p_o"] * c)  # o peeks at the NEW cell
+h_peep = o * np.tanh(c)
+state, _ = peep.step(x, LSTMState(h_prev, c_prev))
+assert np.allclose(h_peep, state.h, atol=1e-12) and np.allclose(c, state.c, atol=1e-12)
+print("GRU and peephole LSTM by hand == the package's cells (batch of 2, 3 inputs, 4 units).")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What each gate sees
+#
+# Nudge the old long-term memory $c_{t-1}$ and watch which gates move. In the standard LSTM the
+# gates read only $x_t$ and $h_{t-1}$, so none does. With peepholes all three do.
+
+# %% slideshow={"slide_type": "fragment"}
+def gate_response(cell, x, h_prev, c_prev, nudge=1e-3):
+    """How much each gate of one step moves when c_prev moves by ``nudge``."""
+    _, before = cell.step(x, LSTMState(h_prev, c_prev))
+    _, after = cell.step(x, LSTMState(h_prev, c_prev + nudge))
+    return {gate: float(np.abs(getattr(after, gate) - getattr(before, gate)).max()) for gate in "ifo"}
+
+
+lstm = LSTMCell(3, H, seed=1)
+for name, cell in (("LSTM", lstm), ("peephole", peep)):
+    moved = gate_response(cell, x, h_prev, c_prev)
+    print(f"{name:9s}: change of i, f, o when c_prev moves by 0.001:",
+          ", ".join(f"{k} {v:.1e}" for k, v in moved.items()))
+assert max(gate_response(lstm, x, h_prev, c_prev).values()) == 0.0
+assert min(gate_response(peep, x, h_prev, c_prev).values()) > 1e-6
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Which cell does the output gate look at, $c_{t-1}$ or the new $c_t$? Make $c_t$ independent of
+# $c_{t-1}$: shut the forget gate (bias −40, so $f = 0$ exactly) and remove the input gate's
+# peephole. If $o$ looked at $c_{t-1}$, it would still move:
+
+# %% slideshow={"slide_type": "fragment"}
+shut = PeepholeLSTMCell(3, H, seed=1)
+shut.params["W_x"][:, H:2 * H] = 0.0
+shut.params["W_h"][:, H:2 * H] = 0.0
+shut.params["b"][H:2 * H] = -40.0
+shut.params["p_f"][:] = 0.0
+shut.params["p_i"][:] = 0.0
+moved = gate_response(shut, x, h_prev, c_prev)
+print("f = 0 and no input peephole, so c_t is independent of c_prev:",
+      ", ".join(f"{k} {v:.1e}" for k, v in moved.items()))
+assert moved["o"] == 0.0
+assert gate_response(peep, x, h_prev, c_prev)["o"] > 1e-6  # with f open, o moves (previous cell)
+print("The output gate no longer moves: it looks at the new c_t, not at c_prev.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2 · Parameter counts for the same sizes
+#
+# With input size $D$ and $H$ units: one block of weights is $D \cdot H + H \cdot H + H$.
+# The RNN has one block, the LSTM four (i, f, g, o), the peephole LSTM four plus $3H$ peephole
+# weights, the package's GRU three plus a second bias of $3H$ (section 3 says why).
+
+# %% slideshow={"slide_type": "fragment"}
+formulas = {
+    "rnn": lambda D, H: H * (D + H + 1),
+    "lstm": lambda D, H: 4 * H * (D + H + 1),
+    "peephole": lambda D, H: 4 * H * (D + H + 1) + 3 * H,
+    "gru": lambda D, H: 3 * H * (D + H + 1) + 3 * H,
+}
+sizes = ((2, 16), (65, 128))  # the race below; a character model of lesson 5
+print(f"{'cell':10s}" + "".join(f"{f'D={D}, H={H}':>16s}" for D, H in sizes))
+for kind, formula in formulas.items():
+    counts = [make_cell(kind, D, H).num_params() for D, H in sizes]
+    assert counts == [formula(D, H) for D, H in sizes]
+    print(f"{kind:10s}" + "".join(f"{n:16,d}" for n in counts))
+ratio = formulas["gru"](65, 128) / formulas["lstm"](65, 128)
+print(f"Counted from the cells, equal to the formulas. The GRU has {ratio:.0%} of the LSTM's weights "
+      "at the same size; peepholes add only 3H.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3 · Two GRUs
+#
+# Cho et al. (2014) apply the reset gate to the old state *before* the matrix product:
+#
+# $$n = \tanh\big(x W_{xn} + b_n + (r \odot h_{t-1})\,W_{hn}\big)$$
+#
+# PyTorch (and cuDNN, and Keras with `reset_after=True`, its default) apply it *after*:
+#
+# $$n = \tanh\big(x W_{xn} + b_{xn} + r \odot (h_{t-1} W_{hn} + b_{hn})\big)$$
+#
+# The package follows PyTorch, so trained weights move between them exactly; that needs the second
+# bias $b_{hn}$ inside the reset. Both update the state the same way: $h_t = (1 - z) \odot n + z \odot h_{t-1}$.
+
+# %% slideshow={"slide_type": "fragment"}
+def cho_gru_step(cell, x, h_prev):
+    """Cho et al. 2014's GRU with the package's weights: reset BEFORE the matmul, one bias per block."""
+    p, H = cell.params, cell.hidden_size
+    b = p["b_x"] + p["b_h"]  # one bias per block; for r and z the two conventions agree exactly
+    a = x @ p["W_x"] + b
+    rz = sigmoid(a[:, :2 * H] + h_prev @ p["W_h"][:, :2 * H])
+    r, z = rz[:, :H], rz[:, H:]
+    n = np.tanh(a[:, 2 * H:] + (r * h_prev) @ p["W_h"][:, 2 * H:])  # the one line that differs
+    return (1 - z) * n + z * h_prev
+
+
+gru = GRUCell(3, H, seed=1)
+x_many, h_many = rng.standard_normal((256, 3)), rng.uniform(-1, 1, (256, 4))
+gap = np.abs(cho_gru_step(gru, x_many, h_many) - gru.step(x_many, h_many)[0]).max()
+print(f"Same weights, same 256 inputs: the two GRUs' new states differ by up to {gap:.2f}.")
+assert gap > 0.01
+
+open_reset = GRUCell(3, H, seed=1)
+open_reset.params["W_x"][:, :H] = 0.0
+open_reset.params["W_h"][:, :H] = 0.0
+open_reset.params["b_x"][:H], open_reset.params["b_h"][:H] = 40.0, 0.0  # r = 1 exactly
+assert np.allclose(cho_gru_step(open_reset, x_many, h_many), open_reset.step(x_many, h_many)[0], atol=1e-12)
+print("With the reset gate fully open (r = 1) they agree: the difference is only where r acts.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Neither is "the" GRU; say which one you use. A model trained in one convention computes
+# something else in the other (the difference above), so weights cannot be swapped blindly.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4 · A fair race on a long-lag task
+#
+# **The adding problem** (Hochreiter & Schmidhuber 1997; lesson 4): each step shows a value and a
+# marker; at the end the cell must output $0.5 + (X_1 + X_2)/4$ for the two marked values, which
+# came at least $T/2$ steps earlier. A sequence counts as right if the error is below 0.04.
+#
+# **The race:** LSTM, peephole LSTM and GRU, all with 16 units, on T = 30. Each with and without a
+# "remember by default" bias of 3: the LSTM's forget bias, the GRU's update bias
+# ($\sigma(3) = 0.95$: keep 95% of the memory per step until learned otherwise). Three seeds each,
+# the same data per seed for every cell. Adam (lr 0.01), 32 sequences per step, clipping at 1;
+# a run has *solved* the task when 95% of 256 check sequences are right, and stops there. Budget:
+# 700 steps (22,400 sequences) per run.
+
+# %% slideshow={"slide_type": "fragment"}
+RACE = dict(length=30, hidden_size=16, max_steps=700, lr=0.01, clip=1.0)
+SEEDS = (0, 1, 2)
+runs = []
+
+
+def show(new_runs):
+    for r in new_runs:
+        outcome = f"solved after {r.steps:4d} steps" if r.solved else f"not solved in {r.steps} steps"
+        print(f"{r.kind:8s} bias {r.gate_bias:g}, seed {r.seed}: {outcome}, {r.test_correct:6.1%} of 2,560 "
+              f"test sequences right, {r.seconds:.1f} s elapsed")
+
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+runs += race(["lstm"], [3.0], SEEDS, **RACE)
+runs += race(["peephole"], [3.0], SEEDS, **RACE)
+runs += race(["gru"], [3.0], SEEDS, **RACE)
+show(runs)
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+new = race(["lstm"], [0.0], SEEDS, **RACE)
+show(new)
+runs += new
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+new = race(["peephole"], [0.0], SEEDS, **RACE)
+show(new)
+runs += new
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+new = race(["gru"], [0.0], SEEDS, **RACE)
+show(new)
+runs += new
+
+# %% slideshow={"slide_type": "subslide"}
+table = race_table(runs)
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
+kinds = ["lstm", "peephole", "gru"]
+for k, bias in enumerate((3.0, 0.0)):
+    colour = "#0072b2" if bias else "#d55e00"
+    rows = {row["kind"]: row for row in table if row["gate_bias"] == bias}
+    solved = [rows[kind]["solved"] for kind in kinds]
+    xs = np.arange(3) + 0.38 * k
+    _ = ax1.bar(xs, solved, width=0.36, color=colour, label=f"gate bias {bias:g}")
+    for xpos, n_solved in zip(xs, solved):
+        _ = ax1.text(xpos, n_solved + 0.05, f"{n_solved}/{len(SEEDS)}", ha="center", va="bottom")
+    for j, kind in enumerate(kinds):
+        steps = [r.steps for r in runs if r.kind == kind and r.gate_bias == bias and r.solved]
+        _ = ax2.plot([j] * len(steps), steps, "o", color=colour, label=f"gate bias {bias:g}" if j == 0 else None)
+_ = ax1.set(xticks=np.arange(3) + 0.19, xticklabels=kinds, yticks=range(len(SEEDS) + 1),
+            ylabel=f"runs solved (of {len(SEEDS)})", ylim=(0, len(SEEDS) + 1.3),
+            title=f"Solved within {RACE['max_steps']} steps")
+_ = ax1.legend(loc="upper center", ncol=2)
+_ = ax2.axhline(RACE["max_steps"], color="grey", ls=":", label="budget")
+_ = ax2.set(xticks=range(3), xticklabels=kinds, xlim=(-0.5, 2.5), ylabel="steps to solve",
+            ylim=(0, RACE["max_steps"] + 50), title="Steps of the runs that solved it")
+_ = ax2.legend(loc="lower right")
+plt.show()
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+print(f"{'cell':9s} {'bias':>4s} {'solved':>7s} {'median steps':>13s} {'sequences':>10s} {'test right':>11s}")
+for row in table:
+    steps = "-" if row["median_steps"] is None else f"{row['median_steps']:,}"
+    seqs = "-" if row["median_sequences"] is None else f"{row['median_sequences']:,}"
+    print(f"{row['kind']:9s} {row['gate_bias']:4g} {row['solved']:>4d}/{row['runs']} {steps:>13s} {seqs:>10s} "
+          f"{row['mean_test_correct']:11.1%}")
+print(f"race: {sum(row['seconds'] for row in table):.0f} s elapsed")
+
+# %% slideshow={"slide_type": "fragment"}
+with_bias = [row for row in table if row["gate_bias"] == 3.0]
+without = [row for row in table if row["gate_bias"] == 0.0]
+n_runs = len(SEEDS) * 3
+assert sum(row["solved"] for row in with_bias) == n_runs
+assert sum(row["solved"] for row in without) <= 2
+medians = [row["median_steps"] for row in with_bias]
+assert max(medians) < 2.5 * min(medians)
+print(f"With the bias of 3: all {n_runs} runs solved the task (every cell, every seed).")
+print(f"Without it: at most 2 of {n_runs} within the same budget.")
+print("Between the cells (with the bias), the median steps to solve differ by less than a factor 2.5.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the race says, and what it does not
+#
+# The "remember by default" bias decided whether a run solved the task; the choice of cell changed
+# only how fast. That agrees with two large studies: Jozefowicz, Zaremba & Sutskever (2015) found
+# that a forget-gate bias of 1 closes most of the gap between the LSTM and the GRU, and Greff et
+# al. (2017, 5,400 runs) that no LSTM variant beats the standard one significantly, the forget gate
+# being among its most critical parts, while dropping the peepholes costs little.
+#
+# Our race is tiny: one task, one size, three seeds, a 700-step budget. Runs without the bias may
+# well solve it later (a slow start is not a failure to learn), and the cells differ in size at 16
+# units (the GRU has 3/4 of the LSTM's weights). Lesson 4 shows *why* the bias matters: at bias 0
+# a gate sits near $\sigma(0) = 0.5$, so the error on the memory halves at every step back.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5 · The gate explorer, for a peephole LSTM and a GRU
+#
+# Lesson 2's explorer drives any of the package's cells with one unit: sliders for the inputs and
+# every gate bias, the diagram redrawn with the values. The GRU's stories, computed:
+
+# %% slideshow={"slide_type": "fragment"}
+keep = preset_values("gru", "keep everything")
+over = preset_values("gru", "overwrite")
+print(f"keep everything: z = {keep['z']:.3f}, h_prev = {keep['h_prev']:+.2f} -> h = {keep['h']:+.3f}")
+print(f"overwrite:       z = {over['z']:.3f}, candidate n = {over['n']:+.3f} -> h = {over['h']:+.3f}")
+assert abs(keep["h"] - keep["h_prev"]) < 0.01 and abs(over["h"] - over["n"]) < 0.01
+peek = explore_gates("peephole", x=0.0, h_prev=0.0, c_prev=2.0)
+plain = explore_gates("lstm", x=0.0, h_prev=0.0, c_prev=2.0)
+print(f"c_prev = 2, all biases 0: forget gate f = {plain['f']:.3f} without peepholes, "
+      f"{peek['f']:.3f} with (p_f = 1 adds p_f·c_prev = 2 to its input).")
+assert abs(plain["f"] - 0.5) < 1e-12 and peek["f"] > 0.85
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Try it.** In the peephole cell, set the forget bias to 0 and slide $c_{t-1}$: the forget gate
+# now depends on the memory itself (a large memory holds itself open). In the GRU, find the
+# settings where $h_t$ equals $h_{t-1}$ whatever $x_t$ is. Which gate did it take?
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+GateExplorer("peephole", preset="keep everything")
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+GateExplorer("gru", preset="keep everything")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+#
+# Each exercise has a self-check that names the wrong term. Write your answer in a new cell and
+# call the check. A worked solution follows each one in a collapsed cell: open it on purpose, after
+# trying. (The checks below run on those solutions, to show what they print.)
+#
+# ### Exercise 1: a GRU step
+# Write `gru_step(x, h_prev, params)` for a batch, in the package's convention (reset after the
+# matmul). `params` has W_x (input, 3H), W_h (H, 3H), b_x and b_h (3H,), blocks r, z, n.
+# Check: `check_gru_step(gru_step)`.
+
+# %% slideshow={"slide_type": "fragment"}
+def gru_step_first_try(x, h_prev, params):  # a first attempt that follows Cho's paper
+    H = h_prev.shape[1]
+    a = x @ params["W_x"] + params["b_x"] + params["b_h"]
+    r = sigmoid(a[:, :H] + h_prev @ params["W_h"][:, :H])
+    z = sigmoid(a[:, H:2 * H] + h_prev @ params["W_h"][:, H:2 * H])
+    n = np.tanh(a[:, 2 * H:] + (r * h_prev) @ params["W_h"][:, 2 * H:])
+    return (1 - z) * n + z * h_prev
+
+
+print(check_gru_step(gru_step_first_try))
+
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Worked solution: two projections with their own biases, and r multiplies the WHOLE recurrent
+# part of the candidate block, bias b_hn included.
+def gru_step_solution(x, h_prev, params):
+    H = h_prev.shape[1]
+    a_x = x @ params["W_x"] + params["b_x"]
+    a_h = h_prev @ params["W_h"] + params["b_h"]
+    r = sigmoid(a_x[:, :H] + a_h[:, :H])
+    z = sigmoid(a_x[:, H:2 * H] + a_h[:, H:2 * H])
+    n = np.tanh(a_x[:, 2 * H:] + r * a_h[:, 2 * H:])
+    return (1 - z) * n + z * h_prev
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_gru_step(gru_step_solution)
+print(feedback)
+assert feedback
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: a peephole step
+# Write `peephole_step(x, h_prev, c_prev, params)` returning `(h, c)`. `params`: W_x (input, 4H),
+# W_h (H, 4H), b (4H,) in blocks i, f, g, o, and the peepholes p_i, p_f, p_o (H,).
+# Check: `check_peephole_step(peephole_step)`.
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Worked solution: i and f peek at c_prev; o is computed AFTER the new c and peeks at it.
+def peephole_step_solution(x, h_prev, c_prev, params):
+    H = h_prev.shape[1]
+    a = x @ params["W_x"] + h_prev @ params["W_h"] + params["b"]
+    i = sigmoid(a[:, :H] + params["p_i"] * c_prev)
+    f = sigmoid(a[:, H:2 * H] + params["p_f"] * c_prev)
+    g = np.tanh(a[:, 2 * H:3 * H])
+    c = f * c_prev + i * g
+    o = sigmoid(a[:, 3 * H:] + params["p_o"] * c)
+    return o * np.tanh(c), c
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_peephole_step(peephole_step_solution)
+print(feedback)
+assert feedback
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3: count the weights
+# Write `count_params(kind, input_size, hidden_size)` for "rnn", "lstm", "peephole" and "gru" (the
+# package's cells, biases included), without building a cell. Check: `check_param_count(count_params)`.
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Worked solution: blocks × (input weights + recurrent weights + bias), plus the extras.
+def count_params_solution(kind, input_size, hidden_size):
+    D, H = input_size, hidden_size
+    blocks = {"rnn": 1, "lstm": 4, "peephole": 4, "gru": 3}[kind]
+    extra = {"peephole": 3 * H, "gru": 3 * H}.get(kind, 0)  # peepholes p_i, p_f, p_o; the GRU's b_h
+    return blocks * H * (D + H + 1) + extra
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_param_count(count_params_solution)
+print(feedback)
+assert feedback
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What to take away
+#
+# - The GRU merges forget and input into one update gate $z$ (keep $z$, write $1 - z$) and has no
+#   separate cell state; the peephole LSTM lets i and f see $c_{t-1}$ and o see the new $c_t$.
+# - At the same size the GRU has about 3/4 of the LSTM's weights; peepholes add only $3H$.
+# - "The GRU" is two things: Cho's reset before the matmul and PyTorch's after it. They compute
+#   different numbers from the same weights; the package uses PyTorch's.
+# - In our race the "remember by default" bias decided success; the cell type changed only the
+#   speed. Start gates that keep memory open (forget bias 1 to 3), whichever cell you choose.
+#
+# **Next (lesson 4):** why that bias matters: vanishing and exploding gradients, measured.
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
+print(f"Whole notebook: {time.perf_counter() - notebook_start:.0f} s elapsed")
