@@ -4,10 +4,12 @@ Batch-first everywhere: inputs (batch, time, input_size), states (batch, hidden_
 """
 
 from .activations import log_softmax, sigmoid, softmax, tanh
+from .adding import adding_batch, train_adding
 from .batching import batch_layout, describe_batches, get_batches, num_batches, one_hot, random_windows
 from .cells import Cell, LSTMCell, LSTMState, LSTMStep, RNNCell, RNNStep
 from .diagrams import cell_diagram_svg, gru_cell_svg, lstm_cell_svg, peephole_cell_svg, unrolled_rnn_svg
 from .gradcheck import gradcheck, numerical_gradient, relative_error
+from .gradient_flow import gradient_flow
 from .interop import (
     LAYOUTS,
     describe_layout,
@@ -40,5 +42,5 @@ __all__ = [
     "LAYOUTS", "describe_layout", "from_keras_weights", "from_tf1_weights", "from_torch_state_dict",
     "to_keras_weights", "to_tf1_weights", "to_torch_state_dict",
     "cell_diagram_svg", "explore_gates", "gru_cell_svg", "lstm_cell_svg", "peephole_cell_svg", "train_recall",
-    "unrolled_rnn_svg",
+    "unrolled_rnn_svg", "adding_batch", "gradient_flow", "train_adding",
 ]
