@@ -4,9 +4,8 @@
   character (from the ``LSTMStep`` records the cells produce while stepping).
 - ``color_text_html``: the text with each character's background coloured by one cell's value.
 - ``find_tracking_cell``: the cell whose value correlates best with a property of the text, e.g.
-  ``inside_quotes`` or ``line_position`` from ``lstm_lesson.text``; ``readout_correlation``: how
-  well all cells together hold that property (a linear read-out, fitted on one half of the text
-  and judged on the other).
+  ``inside_quotes`` or ``line_position`` from ``lstm_lesson.text``. Compare with an untrained
+  model of the same size: random cells correlate a little with anything that changes slowly.
 - ``saturation``: how often each gate is nearly shut (< 0.1) or wide open (> 0.9).
 """
 
@@ -128,29 +127,6 @@ def find_tracking_cell(trace_, target, names=("c",)):
         have = sorted({n for layer in trace_.layers for n in layer})
         raise ValueError(f"names: expected some of {have}, got {tuple(names)!r}")
     return best
-
-
-def readout_correlation(trace_, target, names=("c",), *, ridge=1e-3):
-    """How well ALL units together hold ``target``: fit a linear read-out (ridge regression) on the
-    first half of the text, return its correlation with ``target`` on the second half."""
-    if not isinstance(trace_, Trace):
-        raise TypeError(f"trace_: expected a Trace (from interpret.trace), got {type(trace_).__name__}")
-    target = check.array("target", target, (len(trace_.text),), names=("len(text)",)).astype(np.float64)
-    columns = [layer[n] for layer in trace_.layers for n in names if n in layer]
-    if not columns:
-        raise ValueError(f"names: none of {tuple(names)!r} is in the trace")
-    X = np.concatenate(columns, axis=1)
-    half = len(target) // 2
-    if half < X.shape[1]:
-        raise ValueError(f"trace_: expected a text of more than {2 * X.shape[1]} characters for a fair "
-                         f"read-out of {X.shape[1]} units, got {len(target)}")
-    # Ridge regression on standardised units: a small penalty keeps hundreds of correlated
-    # units from fitting the noise of the first half.
-    mean, std = X[:half].mean(axis=0), X[:half].std(axis=0) + 1e-8
-    Z = (X - mean) / std
-    A = Z[:half].T @ Z[:half] + ridge * half * np.eye(Z.shape[1])
-    w = np.linalg.solve(A, Z[:half].T @ (target[:half] - target[:half].mean()))
-    return float(correlations((Z[half:] @ w)[:, None], target[half:])[0])
 
 
 # ---------------------------------------------------------------------------------------------

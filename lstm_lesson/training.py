@@ -95,6 +95,20 @@ def evaluate(model, ids, *, batch_size=16, n_steps=100, max_chars=None):
     return total / count
 
 
+def char_losses(model, ids):
+    """The loss of every single prediction: ``out[t] = -log p(ids[t + 1] | ids[: t + 1])``, shape (len - 1,).
+
+    One row read from the zero state; useful to ask WHICH characters are hard (e.g. those that
+    need a long memory), where ``evaluate`` gives only the mean.
+    """
+    ids = check.integer_array("ids", ids, ndim=1, high=model.vocab_size)
+    if len(ids) < 2:
+        raise ValueError(f"ids: expected at least 2 ids (one input and its successor), got {len(ids)}")
+    logits, _, _ = model.forward(ids[None, :-1])
+    logp = log_softmax(logits[0])
+    return -logp[np.arange(len(ids) - 1), ids[1:]].astype(np.float64)
+
+
 def train(model, train_ids, val_ids=None, *, max_steps=500, max_seconds=30.0, batch_size=32, n_steps=50,
           lr=3e-3, max_norm=5.0, eval_every=50, eval_chars=20_000, seed=0, callback=None, optimizer=None):
     """Train ``model`` (a ``CharModel``) on ``train_ids`` and return a ``History``.

@@ -9,7 +9,6 @@ from lstm_lesson.interpret import (
     color_text_html,
     correlations,
     find_tracking_cell,
-    readout_correlation,
     saturation,
     saturation_table,
     trace,
@@ -102,17 +101,6 @@ def test_find_tracking_cell_finds_a_planted_cell():
     with pytest.raises(ValueError, match="target"):
         find_tracking_cell(tr, q[:-1])
 
-
-def test_readout_generalises_to_the_held_out_half():
-    text = ('"ab" cd "ef gh" ij ' * 40)
-    tr, q = _planted_trace(text, noise=0.3)
-    planted = np.corrcoef(tr.values(1, "c")[:, 3], q)[0, 1]
-    assert readout_correlation(tr, q) > abs(planted) - 0.05, "the read-out should find the planted unit"
-    rng = np.random.default_rng(1)
-    noise_only = Trace(text, [{"c": rng.normal(size=(len(text), 8))}])
-    assert abs(readout_correlation(noise_only, q)) < 0.2, "pure noise must not read out on unseen text"
-    with pytest.raises(ValueError, match="characters for a fair read-out"):
-        readout_correlation(Trace("abc", [{"c": np.zeros((3, 8))}]), np.zeros(3))
 
 
 # ------------------------------------------------------------------------ colouring

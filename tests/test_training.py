@@ -15,6 +15,7 @@ from lstm_lesson.text import Vocabulary, fable_corpus, split_text
 from lstm_lesson.training import (
     History,
     TrainingMonitor,
+    char_losses,
     count_params,
     evaluate,
     loss_curve_svg,
@@ -157,6 +158,18 @@ def test_evaluate_short_texts_and_errors(data):
         "evaluate must be the mean negative log-probability of each next character")
     with pytest.raises(ValueError, match="at least 2"):
         evaluate(model, ids[:1])
+
+
+def test_char_losses_average_to_evaluate(data):
+    vocab, _, val = data
+    model = _model(vocab)
+    ids = val[:300]
+    losses = char_losses(model, ids)
+    assert losses.shape == (299,) and np.all(losses > 0)
+    assert losses.mean() == pytest.approx(evaluate(model, ids, batch_size=1, n_steps=299), rel=1e-12), (
+        "one row from the zero state: the mean of the per-character losses is the evaluate() loss")
+    with pytest.raises(ValueError, match="at least 2"):
+        char_losses(model, ids[:1])
 
 
 def test_train_bad_input(data):
