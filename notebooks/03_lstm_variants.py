@@ -314,7 +314,7 @@ print("Between the cells (with the bias), the median steps to solve differ by le
 #
 # The "remember by default" bias decided whether a run solved the task; the choice of cell changed
 # only how fast. That agrees with two large studies: Jozefowicz, Zaremba & Sutskever (2015) found
-# that a forget-gate bias of 1 closes most of the gap between the LSTM and the GRU, and Greff et
+# that a forget-gate bias of 1 closes the gap between the LSTM and the GRU, and Greff et
 # al. (2017, 5,400 runs) that no LSTM variant beats the standard one significantly, the forget gate
 # being among its most critical parts, while dropping the peepholes costs little.
 #

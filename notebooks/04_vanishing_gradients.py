@@ -536,7 +536,7 @@ print("Clipping at 1 was active on fewer than 10% of the LSTM's Adam steps: with
 # | sequence length T | 100 (lengths drawn in [100, 110]) | 50, fixed |
 # | shortest lag | 50 | 25 |
 # | network | LSTM, 2 memory blocks of 2 cells, no forget gate | LSTM, 16 units, forget gate with bias 3 |
-# | training | one sequence per update | Adam, lr 0.01, 32 sequences per update, clipping at 1 |
+# | training | online, with their truncated gradient | Adam, lr 0.01, 32 sequences per update, clipping at 1 |
 # | "solved" | mean training error < 0.01 and the last 2,000 training sequences all right | 95% of 256 check sequences right |
 # | sequences until solved | 74,000 | printed above, per run |
 # | other methods | BPTT and RTRL fail at such lags | the plain RNN: 0 of 2 (printed above) |
@@ -595,7 +595,11 @@ feedback = check_vanishing_guaranteed(vanishing_guaranteed_solution)
 print(feedback)
 assert feedback
 # a mistake: the largest |eigenvalue| instead of the largest singular value
-print(check_vanishing_guaranteed(lambda W, act: bool(np.abs(np.linalg.eigvals(W)).max() < (4 if act == "sigmoid" else 1))))
+def by_eigenvalues(W, activation):
+    return bool(np.abs(np.linalg.eigvals(W)).max() < (4 if activation == "sigmoid" else 1))
+
+
+print(check_vanishing_guaranteed(by_eigenvalues))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3: Algorithm 1

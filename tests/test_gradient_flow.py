@@ -164,3 +164,10 @@ def test_explorer_moves_persistent_lines():
     e.scale.value = 0.1
     e.bias.value = 8.0
     assert np.all(np.isfinite(lstm_line.get_ydata())) and e.curves["rnn"][-1] < -40
+
+
+def test_flow_curves_cache_hands_out_copies():
+    first = flow_curves(1.0, 1.0, length=20, hidden_size=4, sequences=1)
+    first["rnn"][:] = 99.0  # a caller scribbling on the result must not change the next one
+    again = flow_curves(1.0, 1.0, length=20, hidden_size=4, sequences=1)
+    assert again["rnn"][0] == 0.0 and np.all(again["rnn"] < 1)

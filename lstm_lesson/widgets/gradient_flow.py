@@ -12,6 +12,7 @@ the cells' own backward pass (``lstm_lesson.gradient_flow``).
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,10 +34,16 @@ def flow_curves(spectral_scale=1.0, forget_bias=1.0, *, length=100, hidden_size=
     forget_bias = check.real_number("forget_bias", forget_bias)
     if spectral_scale <= 0:
         raise ValueError(f"spectral_scale: expected a positive number, got {spectral_scale}")
-    common = dict(length=length, hidden_size=hidden_size, sequences=sequences, seed=seed)
-    lags, rnn = gradient_flow("rnn", spectral_scale=spectral_scale, **common)
-    _, lstm = gradient_flow("lstm", gate_bias=forget_bias, **common)
-    return {"lags": lags, "rnn": rnn, "lstm": lstm}
+    common = (length, hidden_size, sequences, seed)
+    return {"lags": np.arange(length + 1), "rnn": _curve("rnn", spectral_scale, *common).copy(),
+            "lstm": _curve("lstm", forget_bias, *common).copy()}
+
+
+@lru_cache(maxsize=128)
+def _curve(kind, value, length, hidden_size, sequences, seed):
+    # a slider move changes one of the two curves: the other comes from this cache
+    knob = {"spectral_scale": value} if kind == "rnn" else {"gate_bias": value}
+    return gradient_flow(kind, length=length, hidden_size=hidden_size, sequences=sequences, seed=seed, **knob)[1]
 
 
 def power_of_ten(log10_value) -> str:
