@@ -243,10 +243,19 @@ def show(new_runs):
 
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-runs += race(["lstm"], [3.0], SEEDS, **RACE)
-runs += race(["peephole"], [3.0], SEEDS, **RACE)
-runs += race(["gru"], [3.0], SEEDS, **RACE)
-show(runs)
+new = race(["lstm"], [3.0], SEEDS, **RACE)
+show(new)
+runs += new
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+new = race(["peephole"], [3.0], SEEDS, **RACE)
+show(new)
+runs += new
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+new = race(["gru"], [3.0], SEEDS, **RACE)
+show(new)
+runs += new
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 new = race(["lstm"], [0.0], SEEDS, **RACE)
