@@ -11,8 +11,8 @@ require.js, jQuery, MathJax 2 and the ipywidgets html-manager, fetched once with
 (the tarballs are cached in ``build/npm-cache/``, so later builds need neither npm nor a network).
 Open the deck from disk (double click); a classroom projector with no internet shows the slides,
 the equations and the widgets as the notebook last drew them (their state is saved in the
-notebook by ``jupyter nbconvert --execute``). Widgets in a deck have no kernel: sliders move but
-redraw nothing, so every live widget in the series has a static companion figure next to it.
+notebook by ``jupyter nbconvert --execute``). Widgets in a deck have no kernel: their sliders move
+but redraw nothing.
 """
 
 from __future__ import annotations

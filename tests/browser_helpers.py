@@ -117,9 +117,13 @@ class LabServer:
     """A JupyterLab server on 127.0.0.1 with a random token, over a copy of the notebooks.
 
     The copy keeps the repository's notebooks untouched whatever the browser does to them.
+    ``app="notebook"`` starts classic Notebook 7 instead (same server, other front end).
     """
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, app: str = "jupyterlab"):
+        if app not in ("jupyterlab", "notebook"):
+            raise ValueError(f"app: expected 'jupyterlab' or 'notebook', got {app!r}")
+        self.app = app
         self.workdir = Path(workdir)
         self.root = self.workdir / "notebooks"
         self.port = free_port()
@@ -140,16 +144,18 @@ class LabServer:
                             "JUPYTERLAB_WORKSPACES_DIR": str(self.workdir / "workspaces"),
                             "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime")}
         env.pop("MPLBACKEND", None)
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+        command = [sys.executable, "-m", self.app, "--no-browser", "--allow-root", "--ip=127.0.0.1",
                    f"--port={self.port}", "--port-retries=0", f"--ServerApp.token={self.token}",
-                   f"--ServerApp.root_dir={self.root}", "--LabApp.news_url=None",
-                   f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}"]
+                   f"--ServerApp.root_dir={self.root}"]
+        if self.app == "jupyterlab":
+            command += ["--LabApp.news_url=None", f"--LabApp.user_settings_dir={settings}",
+                        f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}"]
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.workdir, env=env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}: {self.log_text()[-2000:]}")
+                raise RuntimeError(f"{self.app} exited with {self.process.returncode}: {self.log_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{self.base}/api/status?token={self.token}", timeout=2) as response:
                     if response.status == 200:
@@ -158,7 +164,7 @@ class LabServer:
                 pass
             time.sleep(0.3)
         self.stop()
-        raise RuntimeError(f"JupyterLab did not answer /api/status in {timeout} s: {self.log_text()[-2000:]}")
+        raise RuntimeError(f"{self.app} did not answer /api/status in {timeout} s: {self.log_text()[-2000:]}")
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -170,6 +176,8 @@ class LabServer:
         return json.loads(body) if body else None
 
     def url(self, notebook_name: str) -> str:
+        if self.app == "notebook":
+            return f"{self.base}/notebooks/{notebook_name}?token={self.token}"
         return f"{self.base}/lab/tree/{notebook_name}?token={self.token}&reset"
 
     def shutdown_kernels(self):

@@ -15,6 +15,7 @@ LSTM_LESSON_REQUIRE_BROWSER=1 and then they fail instead.
 """
 
 import json
+import os
 import statistics
 import time
 
@@ -150,8 +151,9 @@ RUN_STATE = """() => {
 }"""
 
 
-def run_all(page, name) -> dict:
-    """Clear outputs, Run All Cells, wait until every code cell has a number (or an error shows)."""
+def run_all(page, name, idle=None) -> dict:
+    """Clear outputs, Run All Cells, wait until every code cell has a number (or an error shows),
+    then until the kernel is idle (``idle(page)``; default: JupyterLab's status bar says Idle)."""
     click_menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("() => ![...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
                            ".some(p => /\\d/.test(p.textContent))", timeout=10_000)
@@ -165,7 +167,7 @@ def run_all(page, name) -> dict:
         page.wait_for_timeout(500)
     else:
         pytest.fail(f"{name}: Run All Cells did not finish in {RUN_TIMEOUT_S} s; prompts {state['prompts']}")
-    wait_idle(page)
+    (idle or wait_idle)(page)
     return state
 
 
@@ -300,3 +302,81 @@ def measure_latency(page, output, name) -> float:
     print(f"gate explorer latency ({name}, slider {description!r}): median {median:.0f} ms "
           f"over {len(samples)} presses (goal < 100 ms); min {min(samples):.0f}, max {max(samples):.0f}")
     return median
+
+
+# ----- 4. optional: classic Notebook 7 (what the README says about it) ---------------------------
+def notebook7_available():
+    if os.environ.get("LSTM_LESSON_CHECK_NOTEBOOK7") != "1":
+        pytest.skip("Notebook 7 check is opt-in: pip install 'notebook>=7' and set LSTM_LESSON_CHECK_NOTEBOOK7=1")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        major = int(version("notebook").split(".")[0])
+    except (PackageNotFoundError, ValueError):
+        major = 0
+    if major < 7:
+        pytest.fail("LSTM_LESSON_CHECK_NOTEBOOK7=1 but notebook>=7 is not installed", pytrace=False)
+
+
+def kernels_idle(server, timeout_s=RUN_TIMEOUT_S):
+    """Wait until the server has a kernel and every kernel reports idle (Notebook 7 has no status bar)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        kernels = server.api("GET", "/api/kernels") or []
+        if kernels and all(k["execution_state"] == "idle" for k in kernels):
+            return
+        time.sleep(0.5)
+    pytest.fail(f"kernel not idle after {timeout_s} s")
+
+
+def click_first_slider(page, output) -> bool:
+    """Click the first slider's track at 80% (20% if that was its value); True if the picture changed."""
+    before = output.evaluate(SIGNATURE)
+    slider = output.locator(".widget-slider").first
+    track = slider.locator(".noUi-target").first
+    for fraction in (0.8, 0.2):
+        value = slider.evaluate(SLIDER_VALUE)
+        track.scroll_into_view_if_needed()
+        box = track.bounding_box()
+        track.click(position={"x": fraction * box["width"], "y": box["height"] / 2})
+        page.wait_for_timeout(300)
+        if slider.evaluate(SLIDER_VALUE) == value:
+            continue  # the click landed on the current value
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if output.evaluate(SIGNATURE) != before:
+                return True
+            page.wait_for_timeout(200)
+        print(f"slider moved {value} -> {slider.evaluate(SLIDER_VALUE)}, picture unchanged after 20 s")
+        return False
+    return False
+
+
+def test_notebook7_runs_the_series_and_its_widgets_follow_the_mouse(browser, tmp_path_factory):
+    notebook7_available()
+    server = LabServer(tmp_path_factory.mktemp("notebook7"), app="notebook").start()
+    problems = []
+    try:
+        for name in [p.name for p in sorted(server.root.glob("*.ipynb"))]:
+            nb = read_notebook(server.root / name)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            try:
+                page.goto(server.url(name))
+                page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+                kernels_idle(server, 60)
+                state = run_all(page, name, idle=lambda page: kernels_idle(server))
+                page.wait_for_timeout(1000)
+                shown, expected = page.evaluate(SLIDERS_PER_OUTPUT), slider_roots(nb)
+                unchanged = [k for k, output in enumerate(slider_outputs(page)) if not click_first_slider(page, output)]
+                page.screenshot(path=str(SCREENSHOTS / f"notebook7_{name.removesuffix('.ipynb')}.png"))
+                if state["errors"] or page.get_by_text("Error displaying widget").count() or unchanged \
+                        or (widget_state(nb) and shown != expected):
+                    problems.append(f"{name}: errors {len(state['errors'])}, sliders {shown} (saved {expected}), "
+                                    f"unchanged widgets {unchanged}")
+                print(f"Notebook 7, {name}: sliders per widget {shown}, all redraw on a mouse click: {not unchanged}")
+            finally:
+                page.close()
+                server.shutdown_kernels()
+    finally:
+        server.stop()
+    assert not problems, "\n".join(problems)
