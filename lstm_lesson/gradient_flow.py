@@ -1,6 +1,7 @@
 """How far back does the error reach? ‖∂h_T/∂s_t‖ against the lag T - t, measured.
 
-The measurement uses the cells' own backward pass (``cell.step_backward``), not autograd and not
+The measurement uses the cells' own backward pass (``cell.recur_backward``, the step that
+``bptt`` runs; its weight gradients are not needed here), not autograd and not
 a formula. Backpropagating the H rows of the identity matrix from h_T gives the whole Jacobian
 ∂h_T/∂s_t at every earlier step (one row per output unit), where s_t is the cell's state:
 h_t for the RNN and the GRU, the pair (h_t, c_t) for the LSTM family.
@@ -57,17 +58,14 @@ def jacobian_log_norms(cell, inputs):
     H = cell.hidden_size
     # H copies of each sequence: copy j carries the gradient of output unit j (row j of the identity)
     x = np.repeat(inputs, H, axis=0)
-    state, records = cell.zero_state(S * H), []
-    for t in range(T):
-        state, record = cell.step(x[:, t], state)
-        records.append(record)
+    _, _, (_, _, _, records) = cell.forward_sequence(x)  # keep every step's record
     eye = np.tile(np.eye(H, dtype=cell.dtype), (S, 1))
     d = LSTMState(eye, np.zeros_like(eye)) if isinstance(cell, LSTMCell) else eye
     log_norms = np.empty((S, T + 1))
     log_scale = np.zeros(S)  # log10 of what the carried gradient has been divided by so far
     for lag in range(T + 1):
         if lag > 0:
-            _, d, _ = cell.step_backward(d, records[T - lag])
+            _, _, d, _ = cell.recur_backward(d, records[T - lag])
         rows = _state_rows(d).reshape(S, H, -1)
         norm = np.maximum(np.sqrt(np.einsum("sij,sij->s", rows, rows)), TINY)
         log_norms[:, lag] = log_scale + np.log10(norm)

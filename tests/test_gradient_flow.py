@@ -6,6 +6,7 @@ tanh derivative, that ignores the cell state c, or that overflows for large spec
 
 import re
 import warnings
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -148,22 +149,37 @@ def test_flow_curves_at_slider_extremes():
         flow_curves(0.0, 1.0)
 
 
-def test_explorer_moves_persistent_lines():
+def _live_points(svg):
+    root = ET.fromstring(svg)
+    return [[tuple(map(float, p.split(","))) for p in e.get("points").split()]
+            for e in root.iter("{http://www.w3.org/2000/svg}polyline") if e.get("class") == "live"]
+
+
+def test_explorer_redraws_only_the_live_lines():
     e = GradientFlowExplorer(sequences=2)
-    rnn_line, lstm_line, figure = e.rnn_line, e.lstm_line, e.figure
-    first_png = e.image.value
-    assert first_png[:8] == b"\x89PNG\r\n\x1a\n"
+    background = e.plot.background
+    first = e.html.value
+    assert first.startswith(background) and len(_live_points(first)) == 2
     e.scale.value = 10.0
     e.bias.value = -3.0
-    assert e.rnn_line is rnn_line and e.lstm_line is lstm_line and e.figure is figure
-    assert len(figure.axes) == 1 and len(figure.axes[0].lines) == 3  # two curves and the 1e+0 line
-    np.testing.assert_array_equal(rnn_line.get_ydata(), e.curves["rnn"])
+    assert e.plot.background is background, "the frame must be drawn once, not per update"
+    rnn, lstm = _live_points(e.html.value)
+    assert len(rnn) == len(lstm) == 101
     assert e.curves["rnn"][-1] > 0 > e.curves["lstm"][-1]
-    assert e.image.value != first_png
-    assert re.search(r"RNN × \de\+1\d, LSTM × \de-\d\d", e.title.get_text())  # the title follows the sliders
+    assert rnn[-1][1] < rnn[0][1], "an exploding RNN curve must rise (smaller SVG y) with the lag"
+    assert lstm[-1][1] > lstm[0][1], "a vanishing LSTM curve must fall with the lag"
+    assert e.html.value != first
+    assert re.search(r"RNN × \de\+1\d, LSTM × \de-\d\d", e.html.value)  # the caption follows the sliders
     e.scale.value = 0.1
     e.bias.value = 8.0
-    assert np.all(np.isfinite(lstm_line.get_ydata())) and e.curves["rnn"][-1] < -40
+    assert np.all(np.isfinite(e.curves["lstm"])) and e.curves["rnn"][-1] < -40
+
+
+def test_benchmark_update_moves_a_slider_each_call():
+    from lstm_lesson.widgets.gradient_flow import benchmark_update
+    update = benchmark_update()
+    update()
+    update()
 
 
 def test_flow_curves_cache_hands_out_copies():

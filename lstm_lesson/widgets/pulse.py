@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _validate as check
 from ..cells import RNNCell
-from ..diagrams import FONTS
+from ..plots import SvgLinePlot
 from ..unrolling import dynamic_rnn
 
 FLOOR = 1e-6  # the plot's lowest value: a pulse below a millionth counts as gone
@@ -83,51 +83,24 @@ def describe_pulse(scale, strength, trace) -> str:
     return head + f"; it has not faded below 1% within {steps} steps."
 
 
-class PulsePlot:
+class PulsePlot(SvgLinePlot):
     """An SVG log-scale plot of pulse traces. The frame, ticks and the dashed reference curves are
     built once in ``__init__``; ``render(trace)`` only adds the live polyline and its caption."""
 
     def __init__(self, steps=50, *, references=(0.8, 1.0, 1.2), strength=1.0, width=560, height=300):
         self.steps = check.positive_int("steps", steps)
-        self.width, self.height = width, height
-        self.x0, self.x1, self.y0, self.y1 = 60, width - 70, 30, height - 45
-        self.lo, self.hi = math.log10(FLOOR), 1.0
-        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-                 f'viewBox="0 0 {width} {height}" font-family="{FONTS}">',
-                 f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-                 f'<rect x="{self.x0}" y="{self.y0}" width="{self.x1 - self.x0}" height="{self.y1 - self.y0}" '
-                 f'fill="#fafafa" stroke="#888"/>']
-        for e in range(int(self.lo), int(self.hi) + 1):
-            y = self._y(10.0 ** e)
-            parts.append(f'<line x1="{self.x0}" y1="{y:.1f}" x2="{self.x1}" y2="{y:.1f}" stroke="#e3e3e3"/>')
-            parts.append(f'<text x="{self.x0 - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">1e{e}</text>')
-        for t in range(0, self.steps + 1, 10):
-            x = self._x(t)
-            parts.append(f'<text x="{x:.1f}" y="{self.y1 + 16}" font-size="11" text-anchor="middle">{t}</text>')
-        parts.append(f'<text x="{(self.x0 + self.x1) / 2:.1f}" y="{height - 8}" font-size="12" '
-                     f'text-anchor="middle">time step t after the pulse</text>')
-        parts.append(f'<text x="14" y="{(self.y0 + self.y1) / 2:.1f}" font-size="12" text-anchor="middle" '
-                     f'transform="rotate(-90 14 {(self.y0 + self.y1) / 2:.1f})">size of the state ‖hₜ‖</text>')
-        parts.append(f'<text x="{self.x1}" y="{self.y0 - 10}" font-size="11" fill="#777" text-anchor="end">'
-                     f'dashed: fixed references, pulse {strength:g}</text>')
+        lo = math.log10(FLOOR)
+        super().__init__((0, self.steps), (lo, 1.0), x_label="time step t after the pulse",
+                         y_label="size of the state ‖hₜ‖", y_ticks=range(int(lo), 2),
+                         y_tick_label=lambda e: f"1e{e}", width=width, height=height,
+                         note=f"dashed: fixed references, pulse {strength:g}")
         for s in references:
-            tr = pulse_trace(s, strength, steps=self.steps)
-            parts.append(f'<polyline points="{self._points(tr)}" fill="none" stroke="#9e9e9e" stroke-width="1.2" '
-                         f'stroke-dasharray="5 4"/>')
-            parts.append(f'<text x="{self.x1 + 4}" y="{self._y(tr[-1]) + 4:.1f}" font-size="11" fill="#777">'
-                         f'λ₁={s:g}</text>')
-        self.background = "\n".join(parts)
+            self.add_background(range(self.steps + 1), self._log(pulse_trace(s, strength, steps=self.steps)),
+                                label=f"λ₁={s:g}")
 
-    def _x(self, t):
-        return self.x0 + (self.x1 - self.x0) * t / self.steps
-
-    def _y(self, v):
-        lv = math.log10(max(float(v), FLOOR))
-        lv = min(lv, self.hi)
-        return self.y1 - (self.y1 - self.y0) * (lv - self.lo) / (self.hi - self.lo)
-
-    def _points(self, trace):
-        return " ".join(f"{self._x(t):.1f},{self._y(v):.1f}" for t, v in enumerate(trace))
+    @staticmethod
+    def _log(trace):
+        return np.log10(np.maximum(trace, FLOOR))  # below a millionth the pulse counts as gone
 
     def render(self, trace, caption=""):
         """The kept background plus the live trace (orange) and a caption: an SVG string."""
@@ -136,9 +109,7 @@ class PulsePlot:
             raise ValueError(f"trace: expected shape ({self.steps + 1},), got {trace.shape}")
         if not np.all(np.isfinite(trace)):
             raise ValueError("trace: expected finite values, got NaN or inf")
-        return (f'{self.background}\n<polyline class="live" points="{self._points(trace)}" fill="none" '
-                f'stroke="#e66101" stroke-width="2.5"/>\n'
-                f'<text x="{self.x0 + 6}" y="{self.y0 - 10}" font-size="12">{caption}</text>\n</svg>')
+        return super().render([(range(self.steps + 1), self._log(trace), "#e66101", "")], caption)
 
 
 class PulseExplorer:
