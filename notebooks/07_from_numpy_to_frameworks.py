@@ -1,0 +1,563 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # How recurrent networks remember
+#
+# **07 · From numpy to frameworks**
+#
+# > 采用tensorflow框架建立rnn
+# > ```
+# > lstm = tf.contrib.rnn.BasicLSTMCell(lstm_size)#lstm_size代表的是lstm的维度，即四类们的隐层维度
+# > tf.nn.dynamic_rnn()#多时间步长执行
+# > MultiRNNCell() #堆砌cell，即多层lstm
+# > ```
+#
+# *Build the RNN with TensorFlow: `BasicLSTMCell(lstm_size)`, where lstm_size is the LSTM's
+# dimension, the hidden size of the four gates; `dynamic_rnn()` runs it over many time steps;
+# `MultiRNNCell()` stacks cells into a multi-layer LSTM.*
+#
+# Every piece of these three lines now exists in this package, in numpy. This lesson puts them
+# side by side with TensorFlow 1, today's PyTorch and Keras, and carries a trained model's
+# weights to all three, checking that the numbers mean the same thing.
+
+# %% slideshow={"slide_type": "skip"}
+import importlib.util
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from lstm_lesson import (
+    CharModel,
+    LSTMCell,
+    MultiRNNCell,
+    describe_layout,
+    dynamic_rnn,
+    from_keras_weights,
+    from_tf1_weights,
+    from_torch_state_dict,
+    sigmoid,
+    to_keras_weights,
+    to_tf1_weights,
+    to_torch_state_dict,
+)
+from lstm_lesson.exercises.lesson07 import check_tf1_export, check_torch_export, check_torch_import
+from lstm_lesson.text import Vocabulary, fable_corpus, split_text
+from lstm_lesson.training import status_text, train
+
+np.set_printoptions(linewidth=110, precision=3, suppress=True)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1 · The notes' three lines, in this package
+#
+# | the notes (TensorFlow 1) | this package | what it is |
+# |---|---|---|
+# | `tf.contrib.rnn.BasicLSTMCell(lstm_size)` | `LSTMCell(input_size, hidden_size)` | one LSTM step; `lstm_size` = `hidden_size` = the width of each of the four gate blocks |
+# | `tf.nn.dynamic_rnn(cell, inputs)` | `dynamic_rnn(cell, inputs)` | the step run over every time step of `(batch, time, features)`; returns `(outputs, final_state)` |
+# | `tf.contrib.rnn.MultiRNNCell([cell1, cell2])` | `MultiRNNCell([cell1, cell2])` | layers stacked: layer 2 reads layer 1's `h` |
+#
+# TensorFlow 1 learns the input size when the cell is first called; our cell is told it up
+# front. "The hidden size of the four gates" means four blocks of `lstm_size` columns each:
+
+# %% slideshow={"slide_type": "fragment"}
+lstm_size, input_size = 64, 49
+cell = LSTMCell(input_size, lstm_size, seed=0)
+for name, p in cell.params.items():
+    print(f"{name}: {p.shape}")
+print(f"four gate blocks (i, f, g, o) of lstm_size = {lstm_size} columns each: 4 x {lstm_size} = {4 * lstm_size}")
+assert cell.params["W_x"].shape == (input_size, 4 * lstm_size)
+
+# %% slideshow={"slide_type": "fragment"}
+inputs = np.random.default_rng(0).normal(size=(3, 5, input_size))  # (batch, time, features)
+stack = MultiRNNCell([LSTMCell(input_size, lstm_size, seed=1), LSTMCell(lstm_size, lstm_size, seed=2)])
+outputs, final_state = dynamic_rnn(stack, inputs)
+print(f"dynamic_rnn over a MultiRNNCell: outputs {outputs.shape}; final state: "
+      f"{len(final_state)} layers, each LSTMState(h {final_state[0].h.shape}, c {final_state[0].c.shape})")
+assert np.array_equal(outputs[:, -1], final_state[1].h)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# A classic TensorFlow 1 mistake was `MultiRNNCell([cell] * 2)`: the *same* cell object twice,
+# so both layers would share one set of weights (and TF 1.x later refused it). The package refuses
+# it too, with a message that says what to do:
+
+# %% slideshow={"slide_type": "fragment"}
+one = LSTMCell(lstm_size, lstm_size)
+try:
+    MultiRNNCell([one] * 2)
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2 · The same model in three frameworks (code to copy, not run here)
+#
+# None of these frameworks is a dependency of the lesson, so this code is shown, not executed.
+# Each trains the model of lesson 6: one-hot characters, two stacked LSTM layers, a dense layer,
+# truncated BPTT over windows with the state carried, clipping by the global norm, Adam.
+#
+# **TensorFlow 1** (the notes' API; `tf.compat.v1` in TensorFlow 2; since TensorFlow 2.16 the
+# cells also need `pip install tf_keras` and the environment variable `TF_USE_LEGACY_KERAS=1`):
+#
+# ```python
+# import tensorflow.compat.v1 as tf
+# tf.disable_v2_behavior()
+# x = tf.placeholder(tf.int32, [batch_size, n_steps])
+# y = tf.placeholder(tf.int32, [batch_size, n_steps])
+# cells = [tf.nn.rnn_cell.BasicLSTMCell(lstm_size) for _ in range(2)]   # two objects, not [cell] * 2
+# stack = tf.nn.rnn_cell.MultiRNNCell(cells)
+# initial_state = stack.zero_state(batch_size, tf.float32)
+# outputs, final_state = tf.nn.dynamic_rnn(stack, tf.one_hot(x, vocab_size), initial_state=initial_state)
+# logits = tf.layers.dense(outputs, vocab_size)
+# loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+# grads, _ = tf.clip_by_global_norm(tf.gradients(loss, tf.trainable_variables()), 5.0)
+# train_op = tf.train.AdamOptimizer(1e-2).apply_gradients(zip(grads, tf.trainable_variables()))
+# # in the loop: feed the final state back in
+# # state = sess.run(initial_state)
+# # loss_value, state, _ = sess.run([loss, final_state, train_op],
+# #                                 {x: xb, y: yb, initial_state: state})
+# ```
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **PyTorch** (today): one module holds both layers; `batch_first=True` is our layout.
+#
+# ```python
+# import torch
+# from torch import nn
+#
+# class CharLSTM(nn.Module):
+#     def __init__(self, vocab_size, hidden_size):
+#         super().__init__()
+#         self.vocab_size = vocab_size
+#         self.lstm = nn.LSTM(vocab_size, hidden_size, num_layers=2, batch_first=True)
+#         self.out = nn.Linear(hidden_size, vocab_size)
+#
+#     def forward(self, x, state=None):                 # x: (batch, time) character ids
+#         h, state = self.lstm(nn.functional.one_hot(x, self.vocab_size).float(), state)
+#         return self.out(h), state
+#
+# model = CharLSTM(vocab_size, 64)
+# opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+# state = None
+# for xb, yb in get_batches(train_ids, 32, 50):          # the package's batches work as they are
+#     logits, state = model(torch.from_numpy(xb), state)
+#     state = tuple(s.detach() for s in state)        # carry the state, cut the gradient: truncated BPTT
+#     loss = nn.functional.cross_entropy(logits.reshape(-1, vocab_size), torch.from_numpy(yb).reshape(-1))
+#     opt.zero_grad()
+#     loss.backward()
+#     nn.utils.clip_grad_norm_(model.parameters(), 5.0)   # global norm, as clip_by_global_norm
+#     opt.step()
+# ```
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Keras** (today): one `LSTM` layer per stacked cell; `return_sequences=True` keeps every
+# time step's output (like `dynamic_rnn`'s `outputs`), `stateful=True` carries the state from one
+# batch to the next (so the batch size is fixed), and `global_clipnorm` clips by the global norm
+# (`clipnorm` would clip each weight on its own).
+#
+# ```python
+# import keras
+# from keras import layers
+#
+# model = keras.Sequential([
+#     keras.Input(shape=(n_steps,), batch_size=batch_size, dtype="int32"),
+#     layers.CategoryEncoding(vocab_size, output_mode="one_hot"),   # or layers.Lambda(one_hot)
+#     layers.LSTM(64, return_sequences=True, stateful=True),
+#     layers.LSTM(64, return_sequences=True, stateful=True),
+#     layers.Dense(vocab_size),
+# ])
+# model.compile(optimizer=keras.optimizers.Adam(1e-2, global_clipnorm=5.0),
+#               loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+# for epoch in range(n_epochs):
+#     for layer in model.layers:
+#         if hasattr(layer, "reset_states"):
+#             layer.reset_states()                      # a new pass over the text starts from zeros
+#     for xb, yb in get_batches(train_ids, batch_size, n_steps):
+#         model.train_on_batch(xb, yb)
+# ```
+#
+# Checked with Keras 3.15 on the TensorFlow backend. On Keras 3's PyTorch backend the
+# `stateful=True` layers failed to train (an in-place error in the backward pass); there, carry
+# the state yourself as in the PyTorch code, or use `stateful=False` with random windows.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3 · A model to export
+#
+# This notebook trains its own small model (lessons are independent), in float64, so that
+# comparisons below can demand agreement to 1e-12. A model saved in lesson 6 would work the
+# same: `model = CharModel.load("fables_lstm.npz")`.
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+text = fable_corpus()
+vocab = Vocabulary.from_text(text)
+train_text, val_text = split_text(text)
+model = CharModel(vocab.size, 32, 2, cell="lstm", seed=0, dtype=np.float64)
+history = train(model, vocab.encode(train_text), vocab.encode(val_text), max_steps=300, max_seconds=15,
+                lr=1e-2, eval_every=100)
+print(status_text(history))
+
+# %% slideshow={"slide_type": "fragment"}
+assert history.val_loss[-1] < math.log(vocab.size) - 1
+print(f"A float64 model, 2 layers x 32 units, {model.num_params():,} parameters, trained to a validation loss")
+print(f"more than 1 nat/char below a uniform guess (ln {vocab.size} = {math.log(vocab.size):.1f}).")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4 · Four layouts of the same numbers
+#
+# The same LSTM weights are stored four ways. Three things differ: the **shape** (PyTorch
+# multiplies column vectors, $W x$, so its matrices are our transposes), the **order of the four
+# gate blocks**, and the **biases**.
+
+# %% slideshow={"slide_type": "fragment"}
+for framework in ("ours", "torch", "keras", "tf1"):
+    print(describe_layout(framework, "lstm"), end="\n\n")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Two bias conventions need care:
+#
+# - **PyTorch keeps two biases**, `bias_ih` and `bias_hh`, and only ever adds them. Our one `b`
+#   goes into `bias_ih` and zeros into `bias_hh`; importing adds them back. (cuDNN's kernels have
+#   two biases, so PyTorch does too.)
+# - **TensorFlow 1's `BasicLSTMCell(lstm_size, forget_bias=1.0)` adds `forget_bias` to the forget
+#   pre-activation at every step**, on top of the stored bias. Our `forget_bias` was added into `b`
+#   once, at initialisation. So the TF1 export stores $b_f - \text{forget\_bias}$, and the TF1 cell
+#   must be built with the same `forget_bias` that was passed to the export.
+
+# %% slideshow={"slide_type": "fragment"}
+rnn = model.rnn
+torch_sd = to_torch_state_dict(rnn)
+keras_weights = to_keras_weights(rnn)
+tf1_vars = to_tf1_weights(rnn, forget_bias=1.0)
+print("PyTorch state dict:", ", ".join(f"{k} {v.shape}" for k, v in torch_sd.items() if k.endswith("l0")), "...")
+print("Keras, layer 0:    ", ", ".join(str(w.shape) for w in keras_weights[0]))
+print("TF1 variables:     ", *(f"{k} {v.shape}" for k, v in tf1_vars.items()), sep="\n  ")
+assert len(torch_sd) == 8 and len(keras_weights) == 2 and len(tf1_vars) == 4
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5 · Running the exported arrays by each framework's own equations
+#
+# If an export is right, running the exported arrays with the framework's *documented*
+# equations gives our outputs. Here are the three, written in numpy from the documentation
+# (PyTorch's `nn.LSTM` page, Keras's `LSTM` layer, TensorFlow 1's `BasicLSTMCell.call`).
+# Each runs over 4 rows of 60 characters of validation text.
+
+# %% slideshow={"slide_type": "fragment"}
+def torch_lstm(state_dict, x, num_layers):
+    """nn.LSTM(batch_first=True), as its documentation writes it:
+    i = σ(W_ii x + b_ii + W_hi h + b_hi), f = σ(...), g = tanh(...), o = σ(...),
+    c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'); weight_ih_l{k} = [W_ii | W_if | W_ig | W_io] stacked by rows."""
+    for k in range(num_layers):
+        w_ih, w_hh = state_dict[f"weight_ih_l{k}"], state_dict[f"weight_hh_l{k}"]
+        b_ih, b_hh = state_dict[f"bias_ih_l{k}"], state_dict[f"bias_hh_l{k}"]
+        H = w_hh.shape[1]
+        h = c = np.zeros((x.shape[0], H))
+        out = []
+        for t in range(x.shape[1]):
+            gates = x[:, t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh
+            i, f, g, o = (gates[:, n * H:(n + 1) * H] for n in range(4))
+            c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+            h = sigmoid(o) * np.tanh(c)
+            out.append(h)
+        x = np.stack(out, axis=1)
+    return x
+
+
+def keras_lstm(layer_weights, x):
+    """Stacked keras.layers.LSTM(return_sequences=True): z = x·kernel + h·recurrent_kernel + bias,
+    split into i, f, c, o; activation tanh, recurrent_activation sigmoid (the default since TF 2)."""
+    for kernel, recurrent_kernel, bias in layer_weights:
+        H = recurrent_kernel.shape[0]
+        h = c = np.zeros((x.shape[0], H))
+        out = []
+        for t in range(x.shape[1]):
+            z = x[:, t] @ kernel + h @ recurrent_kernel + bias
+            zi, zf, zc, zo = (z[:, n * H:(n + 1) * H] for n in range(4))
+            c = sigmoid(zf) * c + sigmoid(zi) * np.tanh(zc)
+            h = sigmoid(zo) * np.tanh(c)
+            out.append(h)
+        x = np.stack(out, axis=1)
+    return x
+
+
+def tf1_lstm(variables, x, num_layers, forget_bias):
+    """MultiRNNCell of BasicLSTMCell, as TF1's source computes it: one kernel on concat([x, h]),
+    i, j, f, o = split(gates, 4); c' = c·σ(f + forget_bias) + σ(i)·tanh(j); h' = tanh(c')·σ(o)."""
+    for k in range(num_layers):
+        kernel = variables[f"rnn/multi_rnn_cell/cell_{k}/basic_lstm_cell/kernel"]
+        bias = variables[f"rnn/multi_rnn_cell/cell_{k}/basic_lstm_cell/bias"]
+        H = kernel.shape[1] // 4
+        h = c = np.zeros((x.shape[0], H))
+        out = []
+        for t in range(x.shape[1]):
+            gates = np.concatenate([x[:, t], h], axis=1) @ kernel + bias
+            i, j, f, o = (gates[:, n * H:(n + 1) * H] for n in range(4))
+            c = c * sigmoid(f + forget_bias) + sigmoid(i) * np.tanh(j)
+            h = np.tanh(c) * sigmoid(o)
+            out.append(h)
+        x = np.stack(out, axis=1)
+    return x
+
+
+# %% slideshow={"slide_type": "subslide"}
+ids = vocab.encode(val_text[:240]).reshape(4, 60)
+x = model.one_hot(ids)  # (4, 60, vocab)
+ours, _ = dynamic_rnn(rnn, x)
+runs = {
+    "PyTorch": torch_lstm(torch_sd, x, num_layers=2),
+    "Keras": keras_lstm(keras_weights, x),
+    "TF1": tf1_lstm(tf1_vars, x, num_layers=2, forget_bias=1.0),
+}
+for name, theirs in runs.items():
+    gap = np.abs(theirs - ours).max()
+    assert gap < 1e-12, (name, gap)
+    print(f"{name:>7} layout, run by its own equations: every output within 1e-12 of ours "
+          f"({theirs.shape[0]} x {theirs.shape[1]} x {theirs.shape[2]} numbers)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# What the bias conventions mean in numbers. PyTorch: any split of our `b` into two biases gives
+# the same network. TF1: a cell built with a different `forget_bias` from the one the weights
+# were exported with is a *different* network.
+
+# %% slideshow={"slide_type": "fragment"}
+rng = np.random.default_rng(0)
+split_sd = dict(torch_sd)
+for k in range(2):
+    noise = rng.normal(size=split_sd[f"bias_ih_l{k}"].shape)
+    split_sd[f"bias_ih_l{k}"] = torch_sd[f"bias_ih_l{k}"] - noise
+    split_sd[f"bias_hh_l{k}"] = torch_sd[f"bias_hh_l{k}"] + noise
+split_gap = np.abs(torch_lstm(split_sd, x, 2) - ours).max()
+wrong_fb_gap = np.abs(tf1_lstm(tf1_vars, x, 2, forget_bias=0.0) - ours).max()
+assert split_gap < 1e-12 and wrong_fb_gap > 0.1
+print("PyTorch, our b split at random between bias_ih and bias_hh: the same outputs (within 1e-12).")
+print("TF1 weights exported for forget_bias=1.0 but run with forget_bias=0.0: outputs off by more than 0.1;")
+print("every forget gate is shut a little more at every step, so the network forgets faster.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The dense output layer moves the same way: PyTorch's `nn.Linear` stores our `W` transposed,
+# Keras's `Dense` and TF1's `tf.layers.dense` store it as it is. Whole model, PyTorch layout:
+
+# %% slideshow={"slide_type": "fragment"}
+linear_weight, linear_bias = model.out.params["W"].T.copy(), model.out.params["b"].copy()  # nn.Linear
+logits_theirs = runs["PyTorch"] @ linear_weight.T + linear_bias
+logits_ours, _, _ = model.forward(ids)
+assert np.abs(logits_theirs - logits_ours).max() < 1e-12
+print("Next-character scores from the PyTorch layout (nn.LSTM + nn.Linear): within 1e-12 of ours.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6 · In a real framework, where one is installed
+#
+# The lesson does not depend on PyTorch or TensorFlow, but if one is installed on this machine,
+# the next cell loads the exported weights into the real `nn.LSTM` (or Keras `LSTM` layers) and
+# compares. Otherwise it says that it skipped, and why; the numpy runs above and the package's
+# tests (`tests/test_interop.py`) carry the proof from the documented equations.
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# TensorFlow 2.16+ ships Keras 3, which dropped BasicLSTMCell; tf.compat.v1 finds it again in the
+# tf_keras package when this is set before TensorFlow is imported (it changes nothing else here).
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
+if importlib.util.find_spec("torch") is None:
+    print("PyTorch is not installed here: the check in a real nn.LSTM was skipped "
+          "(the numpy run of PyTorch's documented equations above stands in for it).")
+else:
+    import torch
+
+    lstm = torch.nn.LSTM(vocab.size, 32, num_layers=2, batch_first=True).double()
+    lstm.load_state_dict({k: torch.from_numpy(v) for k, v in torch_sd.items()})
+    with torch.no_grad():
+        real, _ = lstm(torch.from_numpy(x))
+    gap = np.abs(real.numpy() - ours).max()
+    assert gap < 1e-10, gap
+    print(f"PyTorch {torch.__version__}: nn.LSTM with the exported weights matches ours (max difference {gap:.1e}).")
+
+if importlib.util.find_spec("keras") is None:
+    print("Keras is not installed here: the check in real Keras LSTM layers was skipped "
+          "(the numpy run of Keras's documented equations above stands in for it).")
+else:
+    import keras
+
+    stacked = [keras.layers.LSTM(32, return_sequences=True, dtype="float64") for _ in range(2)]
+    h_keras = x
+    for layer, weights in zip(stacked, keras_weights):
+        layer.build((None, None, h_keras.shape[-1]))
+        layer.set_weights(weights)
+        h_keras = layer(h_keras)
+    to_numpy = getattr(getattr(keras, "ops", None), "convert_to_numpy", np.asarray)  # Keras 3, or Keras 2
+    gap = np.abs(to_numpy(h_keras) - ours).max()
+    assert gap < 1e-10, gap
+    print(f"Keras {keras.__version__}: stacked LSTM layers with the exported weights match ours "
+          f"(max difference {gap:.1e}).")
+
+if importlib.util.find_spec("tensorflow") is None:
+    print("TensorFlow is not installed here: the check in a real TF1 BasicLSTMCell was skipped "
+          "(the numpy run of TF1's equations above stands in for it).")
+else:
+    import tensorflow.compat.v1 as tf1
+
+    try:
+        with tf1.Graph().as_default(), tf1.Session() as sess:
+            x_in = tf1.placeholder(tf1.float64, x.shape)
+            stack_tf1 = tf1.nn.rnn_cell.MultiRNNCell(  # the notes' three lines, two cells
+                [tf1.nn.rnn_cell.BasicLSTMCell(32, forget_bias=1.0, dtype=tf1.float64) for _ in range(2)])
+            out_tf1, _ = tf1.nn.dynamic_rnn(stack_tf1, x_in, dtype=tf1.float64)
+            by_name = {v.name: v for v in tf1.global_variables()}
+            for name, value in tf1_vars.items():
+                sess.run(by_name[name + ":0"].assign(value))
+            gap = np.abs(sess.run(out_tf1, {x_in: x}) - ours).max()
+        assert gap < 1e-10, gap
+        print(f"TensorFlow {tf1.VERSION}: the notes' BasicLSTMCell in a MultiRNNCell, run by dynamic_rnn with the "
+              f"exported variables, matches ours (max difference {gap:.1e}).")
+    except (AttributeError, ImportError) as err:
+        print(f"TensorFlow is installed, but its TF1 cells are not available ({type(err).__name__}: {err}); "
+              "`pip install tf_keras` provides them. The TF1 check was skipped.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7 · Round trips, and files to carry
+#
+# Import functions read each layout back into our cells. Ours → framework → ours is exact for
+# PyTorch and Keras; TF1's forget block passes through $b_f - 1 + 1$, which is exact up to one
+# floating-point rounding.
+
+# %% slideshow={"slide_type": "fragment"}
+def largest_gap(a, b):
+    return max(np.abs(a.params[k] - b.params[k]).max() for k in a.params)
+
+
+back_torch = from_torch_state_dict(torch_sd, cell="lstm")
+back_keras = from_keras_weights(keras_weights, cell="lstm")
+back_tf1 = from_tf1_weights(tf1_vars, cell="lstm", forget_bias=1.0)
+assert largest_gap(back_torch, rnn) == 0 and largest_gap(back_keras, rnn) == 0
+assert largest_gap(back_tf1, rnn) <= 1e-14
+print("PyTorch and Keras: every parameter back exactly. TF1: within 1e-14, one float64 rounding "
+      "(the f block's b_f - forget_bias + forget_bias).")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# To carry the weights to a machine with PyTorch, save the exported arrays with `np.savez` and
+# turn them into tensors there:
+#
+# ```python
+# # there, with PyTorch installed:
+# with np.load("fables_lstm_torch.npz", allow_pickle=False) as f:
+#     lstm.load_state_dict({k: torch.from_numpy(f[k]) for k in f.files})
+# ```
+
+# %% slideshow={"slide_type": "fragment"}
+folder = Path(tempfile.mkdtemp(prefix="lesson07_"))
+np.savez(folder / "fables_lstm_torch.npz", **torch_sd)
+np.savez(folder / "fables_lstm_keras.npz", **{f"layer{k}_{n}": w for k, ws in enumerate(keras_weights)
+                                               for n, w in zip(("kernel", "recurrent_kernel", "bias"), ws)})
+np.savez(folder / "fables_lstm_tf1.npz", **{k.replace("/", "__"): v for k, v in tf1_vars.items()})
+with np.load(folder / "fables_lstm_torch.npz", allow_pickle=False) as saved:
+    reloaded = from_torch_state_dict({k: saved[k] for k in saved.files}, cell="lstm")
+assert largest_gap(reloaded, rnn) == 0
+print("written:", ", ".join(sorted(p.name for p in folder.iterdir())))
+print("the PyTorch file, read back without pickle, gives every parameter exactly.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+#
+# Each exercise has a self-check that names the part that is wrong; the worked solutions are in
+# collapsed cells.
+#
+# ### Exercise 1 · Export one layer to PyTorch
+#
+# Write `to_torch_layer(W_x, W_h, b)` returning a dict with `weight_ih_l0`, `weight_hh_l0`,
+# `bias_ih_l0`, `bias_hh_l0` for `nn.LSTM`.
+
+# %% slideshow={"slide_type": "fragment"}
+def to_torch_layer(W_x, W_h, b):
+    return {"weight_ih_l0": W_x, "weight_hh_l0": W_h, "bias_ih_l0": b, "bias_hh_l0": b}
+
+
+check_torch_export(to_torch_layer)
+
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: transpose the weights (PyTorch computes W @ x); same gate order; b in one bias only.
+def solution_to_torch_layer(W_x, W_h, b):
+    return {"weight_ih_l0": W_x.T, "weight_hh_l0": W_h.T, "bias_ih_l0": b.copy(), "bias_hh_l0": np.zeros_like(b)}
+
+
+assert check_torch_export(solution_to_torch_layer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2 · Import one layer from PyTorch
+#
+# A PyTorch model trained by someone else has *both* biases non-zero. Write
+# `from_torch_layer(weight_ih, weight_hh, bias_ih, bias_hh)` returning our `(W_x, W_h, b)`.
+
+# %% slideshow={"slide_type": "fragment"}
+def from_torch_layer(weight_ih, weight_hh, bias_ih, bias_hh):
+    return weight_ih.T, weight_hh.T, bias_ih
+
+
+check_torch_import(from_torch_layer)
+
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: transpose back; the two biases are only ever added, so ours is their sum.
+def solution_from_torch_layer(weight_ih, weight_hh, bias_ih, bias_hh):
+    return weight_ih.T, weight_hh.T, bias_ih + bias_hh
+
+
+assert check_torch_import(solution_from_torch_layer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3 · Export one layer to TensorFlow 1
+#
+# Write `to_tf1_layer(W_x, W_h, b, forget_bias)` returning `(kernel, bias)` for
+# `BasicLSTMCell(H, forget_bias=forget_bias)`: one kernel acting on `concat([x, h])`, gate order
+# i, j, f, o (j is our g), and remember what the cell adds at run time.
+
+# %% slideshow={"slide_type": "fragment"}
+def to_tf1_layer(W_x, W_h, b, forget_bias):
+    kernel = np.concatenate([W_x, W_h])
+    return kernel, b
+
+
+check_tf1_export(to_tf1_layer)
+
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: reorder blocks i, f, g, o -> i, g, f, o in kernel and bias; subtract forget_bias from f.
+def solution_to_tf1_layer(W_x, W_h, b, forget_bias):
+    H = W_h.shape[0]
+
+    def tf1_order(a):
+        i, f, g, o = (a[..., n * H:(n + 1) * H] for n in range(4))
+        return np.concatenate([i, g, f - (forget_bias if a.ndim == 1 else 0.0), o], axis=-1)
+
+    return tf1_order(np.concatenate([W_x, W_h])), tf1_order(b)
+
+
+assert check_tf1_export(solution_to_tf1_layer)
+kernel, bias = solution_to_tf1_layer(*(rnn.cells[0].params[n] for n in ("W_x", "W_h", "b")), 1.0)
+assert np.array_equal(kernel, tf1_vars["rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel"])
+assert np.array_equal(bias, tf1_vars["rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias"])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What we did
+#
+# - The notes' `BasicLSTMCell`, `dynamic_rnn` and `MultiRNNCell` are `LSTMCell`, `dynamic_rnn` and
+#   `MultiRNNCell` here; today they are `nn.LSTM(num_layers=2, batch_first=True)` in PyTorch and
+#   stacked `LSTM(return_sequences=True)` layers in Keras.
+# - One set of LSTM weights, four layouts: transposed or not, gate order i, f, g, o or i, j, f, o,
+#   one bias or two, a forget bias stored or added at run time.
+# - Exported weights run by each framework's own documented equations give our outputs to 1e-12,
+#   and they come back exactly (TF1: to one rounding).
+#
+# The series ends here: from "本次状态记忆 = 激活函数(上次状态记忆, 当前事件)" to a stacked LSTM
+# you trained, looked inside, and can carry to any framework.
