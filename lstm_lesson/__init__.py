@@ -20,11 +20,14 @@ from .interop import (
     to_tf1_weights,
     to_torch_state_dict,
 )
+from .interpret import color_text_html, find_tracking_cell, saturation, trace
 from .losses import Dense, softmax_cross_entropy
 from .model import CharModel, make_cell
 from .optim import SGD, Adam, clip_by_global_norm, global_norm
 from .recall import train_recall
+from .text import Vocabulary, fable_corpus, python_docs_text, read_text_file, split_text
 from .threads import set_threads
+from .training import TrainingMonitor, evaluate, train
 from .unrolling import MultiRNNCell, bptt, dynamic_rnn
 from .variants import GRUCell, GRUStep, PeepholeLSTMCell, PeepholeLSTMStep
 from .widgets.gate_explorer import explore_gates
@@ -43,4 +46,6 @@ __all__ = [
     "to_keras_weights", "to_tf1_weights", "to_torch_state_dict",
     "cell_diagram_svg", "explore_gates", "gru_cell_svg", "lstm_cell_svg", "peephole_cell_svg", "train_recall",
     "unrolled_rnn_svg", "adding_batch", "gradient_flow", "train_adding",
+    "Vocabulary", "fable_corpus", "python_docs_text", "read_text_file", "split_text",
+    "TrainingMonitor", "evaluate", "train", "color_text_html", "find_tracking_cell", "saturation", "trace",
 ]
