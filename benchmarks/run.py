@@ -83,23 +83,38 @@ def bench_inference(repeat):
     return step, sample
 
 
+def _cycle(widget_slider, values):
+    """One slider move per call, cycling through ``values`` (so every call is a real change)."""
+    count = [0]
+
+    def update():
+        count[0] += 1
+        widget_slider.value = values[count[0] % len(values)]
+
+    return update
+
+
 def widget_cases():
-    """(name, update function) for every widget the package has; each callable does one
-    slider update: the computation and the redraw."""
-    cases = []
-    try:
-        from lstm_lesson.widgets import gate_explorer
-        if hasattr(gate_explorer, "benchmark_update"):
-            cases.append(("gate explorer update", gate_explorer.benchmark_update()))
-    except ImportError:
-        pass
-    for mod_name in ("pulse", "gradient_flow", "batch_grid"):
-        try:
-            mod = __import__(f"lstm_lesson.widgets.{mod_name}", fromlist=["x"])
-        except ImportError:
-            continue
-        if hasattr(mod, "benchmark_update"):
-            cases.append((f"{mod_name} widget update", mod.benchmark_update()))
+    """(name, update function) for every widget of the series; each call does one slider move:
+    the computation and the redraw (the new SVG/HTML string the browser then shows)."""
+    from lstm_lesson.text import fable_corpus
+    from lstm_lesson.training import History, TrainingMonitor
+    from lstm_lesson.widgets import batch_grid, gate_explorer, gradient_flow, pulse
+
+    cases = [(f"gate explorer update ({kind})", gate_explorer.benchmark_update(kind))
+             for kind in ("lstm", "peephole", "gru")]
+    cases.append(("pulse widget update", pulse.benchmark_update()))
+    cases.append(("gradient-flow widget update", gradient_flow.benchmark_update()))
+    grid = batch_grid.BatchGridWidget(fable_corpus(2_000, seed=0)[:120], batch_size=3, n_steps=6)
+    cases.append(("batch grid widget update", _cycle(grid.n_steps, [4, 5, 6, 7, 8])))
+    cell = L.LSTMCell(8, 8, seed=0)
+    chars = list("the fox said: \"run!\" ")
+    traces = gate_explorer.gate_traces(cell, np.random.default_rng(0).standard_normal((len(chars), 8)))
+    unroll = gate_explorer.UnrollExplorer(traces, chars)
+    cases.append(("gate heatmap time slider", _cycle(unroll.slider, list(range(len(chars))))))
+    monitor, history = TrainingMonitor(), History(max_steps=800)
+    history.train_loss.extend(np.linspace(4.0, 1.0, 500).tolist())
+    cases.append(("training monitor redraw (500 steps)", lambda: monitor.update(history)))
     return cases
 
 
