@@ -32,7 +32,7 @@ import numpy as np
 from IPython.display import SVG, display
 
 from lstm_lesson import Adam, CharModel, LSTMCell, LSTMState, clip_by_global_norm, sigmoid
-from lstm_lesson.diagrams import lstm_cell_svg
+from lstm_lesson.diagrams import gate_heatmap_svg, lstm_cell_svg
 from lstm_lesson.exercises.lesson02 import (
     GATE_EXAMPLE,
     check_cell_state,
@@ -343,6 +343,10 @@ UnrollExplorer(traces, phrase)
 assert set(traces) >= {"i", "f", "o", "c", "h"} and traces["c"].shape == (len(phrase), 8)
 assert np.all((traces["f"] > 0) & (traces["f"] < 1)) and np.all(np.abs(traces["h"]) < 1)
 print(f"{len(phrase)} steps × 8 units per panel; gates within (0, 1), h within (−1, 1).")
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# The heatmap drawn statically at the last step, for a deck or a handout without a kernel:
+display(SVG(gate_heatmap_svg(traces, list(phrase), len(phrase) - 1)))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Move the time slider. Ask: which units change at the space or the comma? Is there a unit whose

@@ -42,7 +42,7 @@ from IPython.display import SVG, display
 
 from lstm_lesson import GRUCell, LSTMCell, LSTMState, PeepholeLSTMCell, make_cell, sigmoid
 from lstm_lesson.adding import race, race_table
-from lstm_lesson.diagrams import gru_cell_svg, peephole_cell_svg
+from lstm_lesson.diagrams import cell_diagram_svg, gru_cell_svg, peephole_cell_svg
 from lstm_lesson.exercises.lesson03 import check_gru_step, check_param_count, check_peephole_step
 from lstm_lesson.widgets.gate_explorer import GateExplorer, explore_gates, preset_values
 
@@ -360,6 +360,11 @@ GateExplorer("peephole", preset="keep everything")
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 GateExplorer("gru", preset="keep everything")
+
+# %% slideshow={"slide_type": "fragment"}
+# The same two starting points drawn statically, for a deck or a handout without a kernel:
+display(SVG(cell_diagram_svg(preset_values("peephole", "keep everything"))))
+display(SVG(cell_diagram_svg(preset_values("gru", "keep everything"))))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
