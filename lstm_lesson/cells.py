@@ -99,6 +99,11 @@ class Cell:
     def _add_to_hidden(self, d_state, dh):
         return d_state + dh
 
+    @staticmethod
+    def copy_state(state):
+        """An independent copy of a state (the records of a step keep references to theirs)."""
+        return state.copy()
+
     def _check_array(self, name, value, shape, names):
         value = check.array(name, value, shape, names=names)
         if value.dtype != self.dtype:
@@ -118,10 +123,12 @@ class Cell:
         x = self._check_array("x", x, (None, self.input_size), ("batch", "input_size"))
         if state is None:
             state = self.zero_state(x.shape[0])
-        state = self.check_state("state", state, x.shape[0])
+        # Copies in and out: the record must not change if the caller later edits x, the state it
+        # passed in, or the state it got back in place (e.g. zeroing h at a document boundary).
+        state = self.copy_state(self.check_state("state", state, x.shape[0]))
         new_state, record = self.recur(self.project_inputs(x), state)
-        record.x = x
-        return new_state, record
+        record.x = x.copy()
+        return self.copy_state(new_state), record
 
     def step_backward(self, d_state, record):
         """Gradients of one step. d_state: dL/d(new state), same structure as the state.
@@ -156,7 +163,7 @@ class Cell:
                              f"({B}, 0, {self.input_size})")
         if state is None:
             state = self.zero_state(B)
-        state = self.check_state("initial_state", state, B)
+        state = self.copy_state(self.check_state("initial_state", state, B))  # the cache keeps it
         xp = self.project_inputs(inputs)  # one matmul for every time step
         outputs = np.empty((B, T, self.hidden_size), self.dtype)
         records = []
@@ -165,7 +172,8 @@ class Cell:
             state, record = self.recur(xp[:, t], state)
             outputs[:, t] = self.hidden(state)
             records.append(record)
-        return outputs, state, (inputs, first, outputs, records)
+        # the returned final state is a copy: the last record still holds the original
+        return outputs, self.copy_state(state), (inputs, first, outputs, records)
 
     def backward_sequence(self, d_outputs, cache, d_final_state=None, truncate=None, *, input_grad=True):
         """Backpropagation through time over one ``forward_sequence``.
@@ -361,6 +369,10 @@ class LSTMCell(Cell):
 
     def _add_to_hidden(self, d_state, dh):
         return LSTMState(d_state.h + dh, d_state.c)
+
+    @staticmethod
+    def copy_state(state):
+        return LSTMState(state.h.copy(), state.c.copy())
 
     def _zero_like_state(self, d_state):
         return LSTMState(np.zeros_like(d_state.h), np.zeros_like(d_state.c))

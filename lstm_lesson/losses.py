@@ -26,12 +26,18 @@ class Dense:
 
     def forward(self, h):
         """h: (..., in_size) -> (..., out_size)."""
+        h = np.asarray(h)
         if np.ndim(h) < 1 or np.shape(h)[-1] != self.in_size:
             raise ValueError(f"h: expected shape (..., in_size={self.in_size}), got {np.shape(h)}")
         return _matmul(h, self.params["W"]) + self.params["b"]
 
     def backward(self, h, d_y):
-        """Given the forward input h and dL/dy, return (dL/dh, grads)."""
+        """Given the forward input h: (..., in_size) and dL/dy: (..., out_size), return
+        (dL/dh (..., in_size), grads {W: (in_size, out_size), b: (out_size,)})."""
+        h, d_y = np.asarray(h), np.asarray(d_y)
+        if h.shape[:-1] != d_y.shape[:-1] or h.shape[-1:] != (self.in_size,) or d_y.shape[-1:] != (self.out_size,):
+            raise ValueError(f"h, d_y: expected shapes (..., {self.in_size}) and (..., {self.out_size}) with the "
+                             f"same leading axes, got {h.shape} and {d_y.shape}")
         hf = h.reshape(-1, self.in_size)
         df = d_y.reshape(-1, self.out_size)
         grads = {"W": hf.T @ df, "b": df.sum(axis=0)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as check
+from .activations import softmax
 from .cells import LSTMCell, RNNCell
 from .losses import Dense, softmax_cross_entropy
 from .unrolling import MultiRNNCell
@@ -16,7 +17,7 @@ CELL_TYPES = {"rnn": RNNCell, "lstm": LSTMCell, "gru": GRUCell, "peephole": Peep
 def make_cell(kind, input_size, hidden_size, *, seed=0, dtype=np.float64, gate_bias=0.0):
     """Build a cell by name. ``gate_bias`` is the "remember by default" bias: the LSTM's
     forget_bias or the GRU's update_bias (ignored by the plain RNN, which has no gate)."""
-    if kind not in CELL_TYPES:
+    if not isinstance(kind, str) or kind not in CELL_TYPES:
         raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {kind!r}")
     cls = CELL_TYPES[kind]
     if kind in ("lstm", "peephole"):
@@ -39,11 +40,13 @@ class CharModel:
         self.num_layers = check.positive_int("num_layers", num_layers)
         self.cell_type = cell
         self.dtype = check.float_dtype("dtype", dtype)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise TypeError(f"seed: expected an integer or None, got {seed!r}")
         cells = [make_cell(cell, vocab_size if k == 0 else hidden_size, hidden_size,
-                           seed=seed + k, dtype=dtype, gate_bias=gate_bias)
+                           seed=None if seed is None else seed + k, dtype=dtype, gate_bias=gate_bias)
                  for k in range(self.num_layers)]
         self.rnn = MultiRNNCell(cells)
-        self.out = Dense(hidden_size, vocab_size, seed=seed + 1000, dtype=dtype)
+        self.out = Dense(hidden_size, vocab_size, seed=None if seed is None else seed + 1000, dtype=dtype)
         self._eye = np.eye(vocab_size, dtype=self.dtype)
 
     @property
@@ -91,8 +94,10 @@ class CharModel:
         """
         length = check.positive_int("length", length) if length else 0
         temperature = check.real_number("temperature", temperature)
-        if temperature <= 0:
-            raise ValueError(f"temperature: expected a positive number, got {temperature}")
+        if temperature < 1e-3:
+            raise ValueError(f"temperature: expected a positive number >= 0.001, got {temperature}")
+        if isinstance(start_ids, (str, bytes)) or not hasattr(start_ids, "__len__"):
+            raise TypeError(f"start_ids: expected a list of ids, got {type(start_ids).__name__}")
         start_ids = check.integer_array("start_ids", list(start_ids), ndim=1, high=self.vocab_size)
         if start_ids.size == 0:
             raise ValueError("start_ids: expected at least one id to start from, got none")
@@ -103,9 +108,9 @@ class CharModel:
         out, current = [], int(start_ids[-1])
         for _ in range(length):
             state, _ = self.rnn.step(self._eye[[current]], state)
-            logits = self.out.forward(self.rnn.hidden(state))[0].astype(np.float64) / temperature
-            p = np.exp(logits - logits.max())
-            current = int(rng.choice(self.vocab_size, p=p / p.sum()))
+            logits = self.out.forward(self.rnn.hidden(state))[0].astype(np.float64)
+            p = softmax(logits / temperature)
+            current = int(rng.choice(self.vocab_size, p=p))
             out.append(current)
         return out
 
@@ -118,6 +123,9 @@ class CharModel:
     @classmethod
     def load(cls, path):
         """Read a model written by ``save``; ``allow_pickle=False``, so a file cannot run code."""
+        path = str(path)
+        if not path.endswith(".npz"):
+            path += ".npz"  # np.savez added it on save
         with np.load(path, allow_pickle=False) as data:
             vocab, hidden, layers = (int(v) for v in data["__meta__"])
             model = cls(vocab, hidden, layers, cell=str(data["__cell__"]), dtype=str(data["__dtype__"]))

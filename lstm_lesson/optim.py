@@ -8,8 +8,15 @@ from . import _validate as check
 
 
 def global_norm(grads: dict) -> float:
-    """sqrt of the sum of squares of every gradient array."""
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+    """sqrt of the sum of squares of every gradient array (grads: name -> array of any shape),
+    summed in float64 so that float32 gradients cannot overflow on the way."""
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads: expected a dict name -> array, got {type(grads).__name__}")
+    total = 0.0
+    for g in grads.values():
+        g = np.asarray(g, dtype=np.float64)
+        total += float(np.vdot(g, g))
+    return float(np.sqrt(total))
 
 
 def clip_by_global_norm(grads: dict, max_norm: float):
@@ -22,6 +29,9 @@ def clip_by_global_norm(grads: dict, max_norm: float):
     if max_norm <= 0:
         raise ValueError(f"max_norm: expected a positive number, got {max_norm}")
     norm = global_norm(grads)
+    if not np.isfinite(norm):
+        raise ValueError(f"grads: expected finite gradients, got a global norm of {norm} "
+                         "(a NaN or inf came out of the backward pass: lower the learning rate)")
     if norm >= max_norm:
         scale = max_norm / norm
         return {k: g * g.dtype.type(scale) for k, g in grads.items()}, norm
@@ -38,12 +48,14 @@ class _Optimizer:
             raise ValueError(f"lr: expected a positive learning rate, got {self.lr}")
 
     def _check(self, grads):
+        if not isinstance(grads, dict):
+            raise TypeError(f"grads: expected a dict name -> array like params, got {type(grads).__name__}")
         missing = set(self.params) - set(grads)
         if missing:
             raise ValueError(f"grads: expected a gradient for every parameter, missing {sorted(missing)}")
         for k, p in self.params.items():
-            if grads[k].shape != p.shape:
-                raise ValueError(f"grads[{k!r}]: expected shape {p.shape}, got {grads[k].shape}")
+            if np.shape(grads[k]) != p.shape:
+                raise ValueError(f"grads[{k!r}]: expected shape {p.shape}, got {np.shape(grads[k])}")
 
 
 class SGD(_Optimizer):
@@ -60,8 +72,15 @@ class Adam(_Optimizer):
 
     def __init__(self, params: dict, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
         super().__init__(params, lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas: expected a pair (beta1, beta2), got {betas!r}")
         self.b1, self.b2 = (check.real_number("betas[0]", betas[0]), check.real_number("betas[1]", betas[1]))
+        for name, b in (("betas[0]", self.b1), ("betas[1]", self.b2)):
+            if not 0.0 <= b < 1.0:
+                raise ValueError(f"{name}: expected a number in [0, 1), got {b}")
         self.eps = check.real_number("eps", eps)
+        if self.eps <= 0:
+            raise ValueError(f"eps: expected a positive number (it keeps the step finite), got {self.eps}")
         self.m = {k: np.zeros_like(p) for k, p in params.items()}
         self.v = {k: np.zeros_like(p) for k, p in params.items()}
         self.t = 0

@@ -30,6 +30,9 @@ class GRUStep:
         return self.prev
 
     def as_dict(self, vocabulary: str = "standard") -> dict:
+        """The intermediates by name: r, z, n, h (the notes name no GRU gates of their own)."""
+        if vocabulary != "standard":
+            raise ValueError(f"vocabulary: expected 'standard' (the GRU has no notes' names), got {vocabulary!r}")
         return {"r": self.r, "z": self.z, "n": self.n, "h": self.h}
 
 

@@ -46,8 +46,15 @@ CASES = [
     (lambda: L.Adam({"w": np.ones(2)}, lr=0), ValueError, ["lr", "positive", "0"]),
     (lambda: L.Adam({"w": np.ones(2)}).step({"w": np.ones(3)}), ValueError, ["grads['w']", "(2,)", "(3,)"]),
     (lambda: L.CharModel(10, 8, cell="transformer"), ValueError, ["cell", "lstm", "transformer"]),
+    (lambda: L.CharModel(10, 8, cell=["lstm"]), ValueError, ["cell", "lstm", "['lstm']"]),
+    (lambda: L.Adam({"w": np.ones(2)}, betas=(1.0, 0.999)), ValueError, ["betas[0]", "[0, 1)", "1.0"]),
+    (lambda: L.Adam({"w": np.ones(2)}, betas=0.9), TypeError, ["betas", "pair", "0.9"]),
+    (lambda: L.Adam({"w": np.ones(2)}, eps=0.0), ValueError, ["eps", "positive", "0.0"]),
+    (lambda: L.Adam({"w": np.ones(2)}).step([np.ones(2)]), TypeError, ["grads", "dict", "list"]),
+    (lambda: L.CharModel(10, 8).sample(3, 5), TypeError, ["start_ids", "list", "int"]),
+    (lambda: L.Dense(3, 2).backward(np.ones((4, 3)), np.ones((5, 2))), ValueError, ["h, d_y", "(4, 3)", "(5, 2)"]),
     (lambda: L.CharModel(10, 8).forward(np.array([[1, 12]])), ValueError, ["x_ids", "[0, 10)", "12"]),
-    (lambda: L.CharModel(10, 8).sample([1], 5, temperature=0), ValueError, ["temperature", "positive"]),
+    (lambda: L.CharModel(10, 8).sample([1], 5, temperature=0), ValueError, ["temperature", "positive", "0.0"]),
     (lambda: L.set_threads(0), ValueError, ["n", "positive"]),
 ]
 

@@ -192,3 +192,36 @@ def test_char_model_save_load_roundtrip(tmp_path):
     np.testing.assert_array_equal(m.forward(x)[0], m2.forward(x)[0])
     assert m2.cell_type == "gru" and m2.dtype == np.float32
     assert len(m.sample([1, 2], 10, temperature=0.5)) == 10
+
+
+@pytest.mark.parametrize("cls", [L.RNNCell, L.LSTMCell, L.GRUCell, L.PeepholeLSTMCell])
+def test_cache_is_safe_from_edits_to_the_states_the_caller_holds(cls):
+    # A caller zeroing its final state (a document boundary) or reusing its initial-state buffer
+    # must not change the gradients of a forward pass that already happened.
+    cell = cls(3, 4, seed=0)
+    x = np.random.default_rng(0).normal(size=(2, 5, 3))
+    s0 = cell.zero_state(2)
+    out, fin, cache = L.dynamic_rnn(cell, x, s0, return_cache=True)
+    _, _, before = L.bptt(cell, cache, np.ones_like(out))
+    for a in (fin if isinstance(fin, tuple) else (fin,)) + (s0 if isinstance(s0, tuple) else (s0,)):
+        a[...] = 7.0
+    _, _, after = L.bptt(cell, cache, np.ones_like(out))
+    for k in before:
+        np.testing.assert_array_equal(before[k], after[k], err_msg=f"{k}: the cache shares memory with a state")
+    new, rec = cell.step(x[:, 0], None)
+    (new.h if isinstance(new, tuple) else new)[...] = 0.0
+    assert np.any(rec.h != 0), "step must return a copy of the new state, not the record's array"
+
+
+def test_clip_refuses_non_finite_gradients_and_sums_in_float64():
+    with pytest.raises(ValueError, match="grads: expected finite gradients"):
+        L.clip_by_global_norm({"w": np.array([np.inf, 1.0])}, 1.0)
+    big = {"w": np.full(4, 3e38, np.float32)}  # its float32 sum of squares would overflow
+    clipped, norm = L.clip_by_global_norm(big, 1.0)
+    assert norm == pytest.approx(6e38) and np.isfinite(clipped["w"]).all()
+
+
+def test_char_model_accepts_seed_none_and_loads_without_the_suffix(tmp_path):
+    m = L.CharModel(5, 4, seed=None)
+    m.save(tmp_path / "model")
+    assert L.CharModel.load(tmp_path / "model").num_params() == m.num_params()

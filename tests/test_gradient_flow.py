@@ -176,10 +176,28 @@ def test_explorer_redraws_only_the_live_lines():
 
 
 def test_benchmark_update_moves_a_slider_each_call():
-    from lstm_lesson.widgets.gradient_flow import benchmark_update
-    update = benchmark_update()
-    update()
-    update()
+    import lstm_lesson.widgets.gradient_flow as gf
+
+    made = []
+    real_init = gf.GradientFlowExplorer.__init__
+
+    def spy(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append(self)
+
+    gf.GradientFlowExplorer.__init__ = spy
+    try:
+        update = gf.benchmark_update()
+    finally:
+        gf.GradientFlowExplorer.__init__ = real_init
+    (explorer,) = made
+    seen = [(explorer.scale.value, explorer.bias.value, explorer.html.value)]
+    for _ in range(4):
+        update()
+        seen.append((explorer.scale.value, explorer.bias.value, explorer.html.value))
+    for a, b in zip(seen, seen[1:]):
+        assert a[:2] != b[:2], "every call must move a slider"
+        assert a[2] != b[2], "every slider move must redraw the plot"
 
 
 def test_flow_curves_cache_hands_out_copies():
