@@ -161,7 +161,7 @@ assert abs(p_wolf["the picture alone"] - 0.5) < 1e-9
 assert abs(p_wolf["forest long ago"] - 0.5) < 0.05
 assert p_wolf["forest, then sofa"] < 0.5
 print("The same picture: 'wolf' after forest memories, 'dog' at home, a coin toss alone.")
-print("Forest seen 10 steps ago: a coin toss again (0.7^10 = 3% of it is left).")
+print(f"Forest seen 10 steps ago: a coin toss again (P(wolf) = {p_wolf['forest long ago']:.2f}), the memory faded.")
 print("Forest first, sofa recently: the recent memory wins. One state holds both, and old things fade.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -278,7 +278,7 @@ print("Delays of 24 and 32 steps: at chance (<= 60% right; guessing gives 50%)."
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Delay 16 is the edge for this network and budget: look at its number above (here it lands
 # between chance and perfect, and it moves with the seed and the learning rate). The loss curves
-# tell why long delays fail: the loss never leaves ln 2 ≈ 0.69 nats, the cost of guessing,
+# tell why long delays fail: the loss stays near ln 2 ≈ 0.69 nats, the cost of guessing,
 # because the gradient from the target back to the input k steps earlier shrinks like the pulse
 # did, by about λ₁ per step. Lesson 2 adds a memory that is not multiplied away.
 
@@ -360,7 +360,8 @@ print(f"A pulse of 0.001 in the simulated RNN also falls below 1% at step {steps
 #
 # - A plain RNN has **one** memory, its state, and the state is also its output.
 # - Each step multiplies the memory by $W_h$: below λ₁ = 1 it fades geometrically, above 1 it
-#   blows up into saturation. There is no setting that keeps a memory *and* stays responsive.
+#   blows up into saturation. Near 1 a pulse lingers, but trained networks still could not
+#   recall 24 steps back (measured below): the gradient fades the way the pulse does.
 # - Measured: recall is perfect up to 8 steps back and at chance from 24 on.
 #
 # Next, `02_lstm_gates.ipynb`: a second memory that is *added to*, not multiplied, and four gates

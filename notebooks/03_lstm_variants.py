@@ -162,7 +162,7 @@ formulas = {
     "peephole": lambda D, H: 4 * H * (D + H + 1) + 3 * H,
     "gru": lambda D, H: 3 * H * (D + H + 1) + 3 * H,
 }
-sizes = ((2, 16), (65, 128))  # the race below; a character model of lesson 5
+sizes = ((2, 16), (65, 128))  # the race below; a Shakespeare-sized character model (65 characters, 128 units)
 print(f"{'cell':10s}" + "".join(f"{f'D={D}, H={H}':>16s}" for D, H in sizes))
 for kind, formula in formulas.items():
     counts = [make_cell(kind, D, H).num_params() for D, H in sizes]

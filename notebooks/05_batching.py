@@ -468,6 +468,18 @@ assert 0.55 < (reads > 0).mean() < 0.70 and (reads > 1).mean() > 0.15
 # Lesson 6 trains stateful: the text is cut with `get_batches`, and each window's final state
 # starts the next window.
 
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What to take away
+#
+# - `get_batches` cuts one long sequence into `batch_size` contiguous rows and reads them
+#   `n_steps` columns at a time; `y` is `x` shifted by one, always.
+# - The notes' example gives 4 batches, not 5: the last element has no successor (checked above).
+# - Rows continue each other from batch to batch, so the final (h, c) of one batch is the right
+#   start for the next (stateful), which equals reading the whole row at once (checked above).
+# - Random windows (stateless) can be shuffled but start cold and read the text unevenly.
+#
+# **Next, lesson 6:** a two-layer character LSTM trained on these windows, in numpy, in under a minute.
+
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Teacher's note: the "tempting patch" slide refers to the widely copied course `get_batches` that
 # fills the last target column with `x[:, 0]`; a bug report about it is a good discussion starter.

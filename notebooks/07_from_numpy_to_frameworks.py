@@ -189,7 +189,7 @@ except ValueError as err:
 #         model.train_on_batch(xb, yb)
 # ```
 #
-# Checked with Keras 3.15 on the TensorFlow backend. On Keras 3's PyTorch backend the
+# Checked while writing this lesson (November 2026) with Keras 3.15 on the TensorFlow backend. On Keras 3's PyTorch backend the
 # `stateful=True` layers failed to train (an in-place error in the backward pass); there, carry
 # the state yourself as in the PyTorch code, or use `stateful=False` with random windows.
 
@@ -197,15 +197,15 @@ except ValueError as err:
 # ## 3 · A model to export
 #
 # This notebook trains its own small model (lessons are independent), in float64, so that
-# comparisons below can demand agreement to 1e-12. A model saved in lesson 6 would work the
-# same: `model = CharModel.load("fables_lstm.npz")`.
+# comparisons below can demand agreement to 1e-12. A model you saved in lesson 6 with
+# `model.save(path)` works the same: `model = CharModel.load(path)`.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 text = fable_corpus()
 vocab = Vocabulary.from_text(text)
 train_text, val_text = split_text(text)
 model = CharModel(vocab.size, 32, 2, cell="lstm", seed=0, dtype=np.float64)
-history = train(model, vocab.encode(train_text), vocab.encode(val_text), max_steps=300, max_seconds=15,
+history = train(model, vocab.encode(train_text), vocab.encode(val_text), max_steps=300, max_seconds=40,
                 lr=1e-2, eval_every=100)
 print(status_text(history))
 
