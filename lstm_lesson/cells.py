@@ -153,7 +153,8 @@ class Cell:
         """Run the cell over ``inputs: (batch, time, input_size)``.
 
         Returns ``(outputs (batch, time, hidden), final_state, cache)``; the cache is what
-        ``backward_sequence`` needs.
+        ``backward_sequence`` needs. It keeps ``inputs`` itself (not a copy, to stay fast): do not
+        change that array in place before the backward pass.
         """
         inputs = self._check_array("inputs", inputs, (None, None, self.input_size),
                                    ("batch", "time", "input_size"))
