@@ -31,7 +31,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import SVG, display
 
-from lstm_lesson import Adam, CharModel, LSTMCell, LSTMState, clip_by_global_norm, sigmoid
+from lstm_lesson import CharModel, LSTMCell, LSTMState, sigmoid
 from lstm_lesson.diagrams import gate_heatmap_svg, lstm_cell_svg
 from lstm_lesson.exercises.lesson02 import (
     GATE_EXAMPLE,
@@ -41,6 +41,7 @@ from lstm_lesson.exercises.lesson02 import (
     check_learn_gate,
     check_lstm_step,
 )
+from lstm_lesson.training import train
 from lstm_lesson.widgets.gate_explorer import PRESETS, GateExplorer, UnrollExplorer, gate_traces, preset_values
 
 np.set_printoptions(precision=4, suppress=True)
@@ -311,7 +312,8 @@ display(SVG(lstm_cell_svg(stories["write a new memory"])))
 # ## The gates over a character sequence
 #
 # A small LSTM (8 units, seed 0) learns to predict the next character of a repeated phrase for
-# 300 steps, then reads the phrase once. The heatmap shows every unit (rows) at every character
+# 300 steps (with `train`, the loop lesson 6 takes apart: windows, Adam, clipping), then reads the
+# phrase once. The heatmap shows every unit (rows) at every character
 # (columns) for the input gate i, forget gate f, output gate o, the cell c and the output h.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -320,18 +322,9 @@ text = phrase * 40
 vocab = sorted(set(text))
 ids = np.array([vocab.index(ch) for ch in text])
 model = CharModel(len(vocab), 8, num_layers=1, cell="lstm", seed=0, dtype=np.float64, gate_bias=1.0)
-opt = Adam(model.params, lr=2e-2)
-rng = np.random.default_rng(0)
-losses = []
-for _ in range(300):
-    starts = rng.integers(0, len(ids) - 26, size=16)
-    xb = np.stack([ids[k:k + 25] for k in starts])
-    yb = np.stack([ids[k + 1:k + 26] for k in starts])
-    loss, grads, _ = model.loss_and_grads(xb, yb)
-    grads, _ = clip_by_global_norm(grads, 1.0)
-    opt.step(grads)
-    losses.append(loss)
-assert np.mean(losses[:10]) > 2.0 and np.mean(losses[-20:]) < 0.3
+history = train(model, ids, max_steps=300, max_seconds=60, batch_size=16, n_steps=25, lr=2e-2, max_norm=1.0)
+losses = history.train_loss
+assert history.steps == 300 and np.mean(losses[:10]) > 2.0 and np.mean(losses[-20:]) < 0.3
 print(f"{len(vocab)} characters; loss fell from above 2.0 to below 0.3 nats per character.")
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
