@@ -191,7 +191,7 @@ def my_get_batches(arr, batch_size, n_steps):
         yield arr[:, n * i:n * i + n_steps], arr[:, n * i + 1:n * i + n_steps + 1]
 
 
-check_batches(my_get_batches)
+print(check_batches(my_get_batches))
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Solution (open it when you have tried).
@@ -206,7 +206,10 @@ def solution_get_batches(arr, batch_size, n_steps):
         yield x_rows[:, columns], y_rows[:, columns]
 
 
-assert check_batches(solution_get_batches)
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_batches(solution_get_batches)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The batch grid of a real text
@@ -262,7 +265,7 @@ def my_position(p, length, batch_size, n_steps):
     return col // n_steps, r, col % n_steps
 
 
-check_position(my_position)
+print(check_position(my_position))
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Solution.
@@ -275,8 +278,13 @@ def solution_position(p, length, batch_size, n_steps):
     return col // n_steps, r, col % n_steps
 
 
-assert check_position(solution_position)
 assert all(tuple(batch_layout(1000, 10, 20)[p]) == solution_position(p, 1000, 10, 20) for p in range(1000))
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_position(solution_position)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## One-hot encoding and the vocabulary
@@ -331,7 +339,7 @@ def my_one_hot(ids, vocab_size):
     return np.eye(vocab_size)[:, ids]  # first try: columns of the identity
 
 
-check_one_hot(my_one_hot)
+print(check_one_hot(my_one_hot))
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: row v of the identity is the one-hot vector of v; indexing puts the vocabulary axis last.
@@ -339,7 +347,10 @@ def solution_one_hot(ids, vocab_size):
     return np.eye(vocab_size)[np.asarray(ids)]
 
 
-assert check_one_hot(solution_one_hot)
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_one_hot(solution_one_hot)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Stateful batching: carry (h, c) from batch to batch
@@ -377,7 +388,7 @@ def my_run_stateful(cell, inputs_per_batch):
     return np.concatenate(outputs, axis=1)
 
 
-check_stateful(my_run_stateful)
+print(check_stateful(my_run_stateful))
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: dynamic_rnn's second result is the final LSTMState(h, c); it starts the next batch.
@@ -389,7 +400,10 @@ def solution_run_stateful(cell, inputs_per_batch):
     return np.concatenate(outputs, axis=1)
 
 
-assert check_stateful(solution_run_stateful)
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_stateful(solution_run_stateful)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Stateless batching: random windows

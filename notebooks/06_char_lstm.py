@@ -40,7 +40,7 @@ from IPython.display import HTML, display
 
 from lstm_lesson import CharModel, clip_by_global_norm, get_batches
 from lstm_lesson.exercises.lesson06 import (
-    check_param_count,
+    check_char_model_param_count,
     check_saturation,
     check_temperature,
     check_train_step,
@@ -504,7 +504,7 @@ def next_char_probabilities(logits, temperature):
 
 
 with np.errstate(over="ignore", invalid="ignore"):
-    check_temperature(next_char_probabilities)
+    print(check_temperature(next_char_probabilities))
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -515,7 +515,10 @@ def solution_next_char_probabilities(logits, temperature):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-assert check_temperature(solution_next_char_probabilities)
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_temperature(solution_next_char_probabilities)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2 · Counting parameters
@@ -529,7 +532,7 @@ def char_lstm_params(vocab_size, hidden_size, num_layers):
     return 0  # your formula
 
 
-check_param_count(char_lstm_params)
+print(check_char_model_param_count(char_lstm_params))
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -540,8 +543,13 @@ def solution_char_lstm_params(vocab_size, hidden_size, num_layers):
     return layers + H * V + V
 
 
-assert check_param_count(solution_char_lstm_params)
 assert solution_char_lstm_params(vocab.size, HIDDEN, LAYERS) == model.num_params()
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_char_model_param_count(solution_char_lstm_params)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3 · One training step
@@ -557,7 +565,7 @@ def train_step(model, optimizer, x, y, state, max_norm):
     return loss, state
 
 
-check_train_step(train_step)
+print(check_train_step(train_step))
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -569,7 +577,10 @@ def solution_train_step(model, optimizer, x, y, state, max_norm):
     return loss, final_state
 
 
-assert check_train_step(solution_train_step)
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_train_step(solution_train_step)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 4 · Saturation
@@ -583,7 +594,7 @@ def gate_saturation(gate_values):
     return (g > 0.9).mean(), (g < 0.1).mean()
 
 
-check_saturation(gate_saturation)
+print(check_saturation(gate_saturation))
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -593,9 +604,14 @@ def solution_gate_saturation(gate_values):
     return float((g < 0.1).mean()), float((g > 0.9).mean())
 
 
-assert check_saturation(solution_gate_saturation)
 low, high = solution_gate_saturation(trained_trace.values(1, "f"))
 assert np.allclose((low, high), (trained_stats[4].fraction_low, trained_stats[4].fraction_high))
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_saturation(solution_gate_saturation)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What we did

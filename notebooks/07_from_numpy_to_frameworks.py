@@ -482,7 +482,7 @@ def to_torch_layer(W_x, W_h, b):
     return {"weight_ih_l0": W_x, "weight_hh_l0": W_h, "bias_ih_l0": b, "bias_hh_l0": b}
 
 
-check_torch_export(to_torch_layer)
+print(check_torch_export(to_torch_layer))
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -491,7 +491,10 @@ def solution_to_torch_layer(W_x, W_h, b):
     return {"weight_ih_l0": W_x.T, "weight_hh_l0": W_h.T, "bias_ih_l0": b.copy(), "bias_hh_l0": np.zeros_like(b)}
 
 
-assert check_torch_export(solution_to_torch_layer)
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_torch_export(solution_to_torch_layer)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2 · Import one layer from PyTorch
@@ -504,7 +507,7 @@ def from_torch_layer(weight_ih, weight_hh, bias_ih, bias_hh):
     return weight_ih.T, weight_hh.T, bias_ih
 
 
-check_torch_import(from_torch_layer)
+print(check_torch_import(from_torch_layer))
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -513,7 +516,10 @@ def solution_from_torch_layer(weight_ih, weight_hh, bias_ih, bias_hh):
     return weight_ih.T, weight_hh.T, bias_ih + bias_hh
 
 
-assert check_torch_import(solution_from_torch_layer)
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_torch_import(solution_from_torch_layer)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3 · Export one layer to TensorFlow 1
@@ -528,7 +534,7 @@ def to_tf1_layer(W_x, W_h, b, forget_bias):
     return kernel, b
 
 
-check_tf1_export(to_tf1_layer)
+print(check_tf1_export(to_tf1_layer))
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -543,10 +549,15 @@ def solution_to_tf1_layer(W_x, W_h, b, forget_bias):
     return tf1_order(np.concatenate([W_x, W_h])), tf1_order(b)
 
 
-assert check_tf1_export(solution_to_tf1_layer)
 kernel, bias = solution_to_tf1_layer(*(rnn.cells[0].params[n] for n in ("W_x", "W_h", "b")), 1.0)
 assert np.array_equal(kernel, tf1_vars["rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel"])
 assert np.array_equal(bias, tf1_vars["rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias"])
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_tf1_export(solution_to_tf1_layer)
+print(feedback)
+assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What we did

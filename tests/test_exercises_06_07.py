@@ -4,16 +4,21 @@ import numpy as np
 import pytest
 
 from lstm_lesson.activations import softmax
-from lstm_lesson.exercises import lesson06, lesson07
+from lstm_lesson.exercises import Feedback, lesson06, lesson07
 from lstm_lesson.optim import clip_by_global_norm
 
 
-def _says(capsys, ok, *words):
-    out = capsys.readouterr().out
-    assert out.startswith("Correct: " if ok else "Not yet: "), out
+def _says(capsys, feedback, ok, *words):
+    """``feedback`` is a Feedback whose truth is ``ok`` and whose message names every word; the check
+    printed nothing itself (the notebook prints the Feedback)."""
+    assert isinstance(feedback, Feedback), type(feedback)
+    assert capsys.readouterr().out == "", "a check returns its message instead of printing it"
+    message = str(feedback)
+    assert bool(feedback) is ok, message
+    assert message.startswith("Correct: " if ok else "Not yet: "), message
     for w in words:
-        assert w in out, f"expected {w!r} in the message: {out}"
-    return out
+        assert w in message, f"expected {w!r} in the message: {message}"
+    return message
 
 
 # ------------------------------------------------------------------------ lesson 6, exercise 1
@@ -35,8 +40,7 @@ def _stable(logits, T):
 ])
 def test_check_temperature(capsys, fn, ok, words):
     with np.errstate(over="ignore", invalid="ignore"):  # the overflow mistake overflows on purpose
-        assert lesson06.check_temperature(fn) is ok
-    _says(capsys, ok, *words)
+        _says(capsys, lesson06.check_temperature(fn), ok, *words)
 
 
 # ------------------------------------------------------------------------ lesson 6, exercise 2
@@ -57,9 +61,8 @@ def _right(V, H, n):
      ["recurrent weights W_h"]),
     (lambda V, H, n: 7, False, ["expected"]),
 ])
-def test_check_param_count(capsys, fn, ok, words):
-    assert lesson06.check_param_count(fn) is ok
-    _says(capsys, ok, *words)
+def test_check_char_model_param_count(capsys, fn, ok, words):
+    _says(capsys, lesson06.check_char_model_param_count(fn), ok, *words)
 
 
 # ------------------------------------------------------------------------ lesson 6, exercise 3
@@ -104,8 +107,7 @@ def _loss_after_update(model, opt, x, y, state, max_norm):
     (_loss_after_update, False, ["before the update"]),
 ])
 def test_check_train_step(capsys, fn, ok, words):
-    assert lesson06.check_train_step(fn) is ok
-    _says(capsys, ok, *words)
+    _says(capsys, lesson06.check_train_step(fn), ok, *words)
 
 
 # ------------------------------------------------------------------------ lesson 6, exercise 4
@@ -117,8 +119,7 @@ def test_check_train_step(capsys, fn, ok, words):
     (lambda g: (0.5, 0.5), False, ["expected"]),
 ])
 def test_check_saturation(capsys, fn, ok, words):
-    assert lesson06.check_saturation(fn) is ok
-    _says(capsys, ok, *words)
+    _says(capsys, lesson06.check_saturation(fn), ok, *words)
 
 
 # ------------------------------------------------------------------------ lesson 7, exercise 1
@@ -142,8 +143,7 @@ def _keras_order(a, axis=-1):
      ["shapes"]),
 ])
 def test_check_torch_export(capsys, fn, ok, words):
-    assert lesson07.check_torch_export(fn) is ok
-    _says(capsys, ok, *words)
+    _says(capsys, lesson07.check_torch_export(fn), ok, *words)
 
 
 # ------------------------------------------------------------------------ lesson 7, exercise 2
@@ -158,8 +158,7 @@ def test_check_torch_export(capsys, fn, ok, words):
     (lambda w_ih, w_hh, b_ih, b_hh: None, False, ["TypeError"]),
 ])
 def test_check_torch_import(capsys, fn, ok, words):
-    assert lesson07.check_torch_import(fn) is ok
-    _says(capsys, ok, *words)
+    _says(capsys, lesson07.check_torch_import(fn), ok, *words)
 
 
 # ------------------------------------------------------------------------ lesson 7, exercise 3
@@ -183,8 +182,7 @@ def _tf1(W_x, W_h, b, forget_bias, *, order="igfo", subtract=True, stack="xh"):
     ({"subtract": False}, False, ["was added", "subtract it"]),
 ])
 def test_check_tf1_export(capsys, kw, ok, words):
-    assert lesson07.check_tf1_export(lambda W_x, W_h, b, fb: _tf1(W_x, W_h, b, fb, **kw)) is ok
-    _says(capsys, ok, *words)
+    _says(capsys, lesson07.check_tf1_export(lambda W_x, W_h, b, fb: _tf1(W_x, W_h, b, fb, **kw)), ok, *words)
 
 
 def test_check_tf1_export_bias_order(capsys):
@@ -193,7 +191,16 @@ def test_check_tf1_export_bias_order(capsys):
         H = b.shape[0] // 4
         return kernel, b - np.r_[0, 1, 0, 0].repeat(H) * fb
 
-    assert lesson07.check_tf1_export(keeps_bias_order) is False
-    _says(capsys, False, "bias keeps our gate order")
-    assert lesson07.check_tf1_export(lambda *a: (np.zeros((2, 2)), np.zeros(2))) is False
-    _says(capsys, False, "ONE kernel")
+    _says(capsys, lesson07.check_tf1_export(keeps_bias_order), False, "bias keeps our gate order")
+    _says(capsys, lesson07.check_tf1_export(lambda *a: (np.zeros((2, 2)), np.zeros(2))), False, "ONE kernel")
+
+
+# ------------------------------------------------------------------------ one scheme for every lesson
+def test_every_lesson_returns_the_same_feedback():
+    from lstm_lesson.exercises import feedback, lesson01, lesson03, lesson05
+
+    assert lesson01.Feedback is feedback.Feedback  # the old import path still works
+    assert lesson05.check_one_hot(lambda ids, V: np.eye(V)[ids]) == feedback.right(
+        "shape ids.shape + (vocab_size,), floats, one 1 per position, at the id")
+    # lesson 3 counts one cell's parameters, lesson 6 the whole character model: distinct names
+    assert not hasattr(lesson06, "check_param_count") and hasattr(lesson03, "check_param_count")

@@ -11,11 +11,11 @@ The exercises' numbers live here (``RNN_EXAMPLE``) so the notebook and the check
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..activations import sigmoid
+from .feedback import Feedback, diagnose, right  # re-exported: lessons 2-4 once imported them from here
 
 # A hand-sized RNN: 2 units, 1 input. Row-vector convention, as in the package: h @ W_h, x @ W_x.
 RNN_EXAMPLE = {
@@ -25,56 +25,6 @@ RNN_EXAMPLE = {
     "h_prev": np.array([0.5, -0.5]),
     "x": np.array([2.0]),
 }
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The verdict of a self-check: ``bool(feedback)`` is True when the answer is right."""
-
-    ok: bool
-    message: str
-
-    def __bool__(self):
-        return self.ok
-
-    def __str__(self):
-        return self.message
-
-    def __repr__(self):
-        return self.message
-
-
-def right(what: str) -> Feedback:
-    return Feedback(True, f"Correct: {what}.")
-
-
-def diagnose(answer, reference, mistakes, what, *, atol=2e-3, rtol=1e-3) -> Feedback:
-    """Compare ``answer`` with ``reference``; if it differs, name the first entry of ``mistakes``
-    (a dict message -> the value that mistake produces) that reproduces it.
-
-    atol 2e-3 lets a hand computation rounded to 3 decimals pass.
-    """
-    try:
-        answer = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{what}: expected numbers, got {type(answer).__name__}.")
-    reference = np.asarray(reference, dtype=np.float64)
-    if answer.shape != reference.shape:
-        if answer.size == reference.size:
-            answer = answer.reshape(reference.shape)
-        else:
-            return Feedback(False, f"{what}: expected shape {reference.shape}, got {answer.shape}.")
-    if not np.all(np.isfinite(answer)):
-        return Feedback(False, f"{what}: your answer contains NaN or inf.")
-    if np.allclose(answer, reference, atol=atol, rtol=rtol):
-        return right(what)
-    for message, value in mistakes.items():
-        value = np.asarray(value, dtype=np.float64)
-        if value.shape == reference.shape and np.allclose(answer, value, atol=atol, rtol=rtol):
-            return Feedback(False, f"{what} is off: {message}")
-    worst = float(np.max(np.abs(answer - reference)))
-    return Feedback(False, f"{what} is off by up to {worst:.3g}, and not by one of the usual single mistakes: "
-                           "recompute each term separately and compare.")
 
 
 # ----- exercise 1: the concatenated weight matrix ----------------------------------------

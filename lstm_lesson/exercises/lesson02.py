@@ -14,7 +14,7 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..cells import LSTMCell, LSTMState
-from .lesson01 import Feedback, diagnose, right
+from .feedback import Feedback, diagnose, right
 
 GATE_EXAMPLE = {"x": 0.5, "h_prev": -0.2, "c_prev": 0.8, "biases": {"i": -0.5, "f": 1.0, "g": 0.5, "o": 0.0}}
 

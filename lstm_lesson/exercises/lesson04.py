@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lesson01 import Feedback, diagnose, right
+from .feedback import Feedback, diagnose, right
 
 
 def _call(fn, what, *args):

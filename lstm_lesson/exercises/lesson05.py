@@ -1,8 +1,9 @@
-"""Self-checks for lesson 5 (batching). Each prints what is right or which part is wrong and why.
+"""Self-checks for lesson 5 (batching). Each returns a ``Feedback`` like lessons 1-4: true when the
+answer is right, and a message either way, "Correct: ..." or which part is wrong and why.
 
-Every check takes the learner's function, runs it on small sequences whose values are their own
-indices (``np.arange(L)``, so "the next element" is simply ``x + 1``), and returns True if it is
-right. It never raises for a wrong answer: the message is the point.
+Every check takes the learner's function and runs it on small sequences whose values are their own
+indices (``np.arange(L)``, so "the next element" is simply ``x + 1``). It never raises for a wrong
+answer: the message is the point.
 
 - ``check_batches(fn)``: exercise 1, ``fn(arr, batch_size, n_steps)`` yields ``(x, y)`` batches.
 - ``check_position(fn)``: exercise 2, ``fn(p, length, batch_size, n_steps)`` -> ``(k, r, j)``.
@@ -17,19 +18,15 @@ import numpy as np
 from ..batching import batch_layout, batch_plan, get_batches, one_hot
 from ..cells import LSTMCell
 from ..unrolling import dynamic_rnn
+from .feedback import Feedback, verdict
 
 # (length, batch_size, n_steps): the notes' example, a ragged tail, a single row, one step.
 BATCH_CASES = ((1000, 10, 20), (41, 2, 5), (23, 1, 7), (30, 3, 1))
 
 
-def _report(ok: bool, message: str) -> bool:
-    print(("Correct: " if ok else "Not yet: ") + message)
-    return ok
-
-
-def _error(what, err) -> bool:
+def _error(what, err) -> Feedback:
     hint = " (an undefined name, like the notes' n?)" if isinstance(err, NameError) else ""
-    return _report(False, f"{what} raised {type(err).__name__}: {err}{hint}")
+    return verdict(False, f"{what} raised {type(err).__name__}: {err}{hint}")
 
 
 # ------------------------------------------------------------------------------ exercise 1
@@ -83,7 +80,7 @@ def _diagnose_batches(batches, length, B, T):
     return None
 
 
-def check_batches(fn) -> bool:
+def check_batches(fn) -> Feedback:
     """Exercise 1: ``fn(arr, batch_size, n_steps)`` must yield full ``(x, y)`` batches, y the next elements."""
     for length, B, T in BATCH_CASES:
         try:
@@ -92,13 +89,13 @@ def check_batches(fn) -> bool:
             return _error(f"fn(np.arange({length}), {B}, {T})", err)
         problem = _diagnose_batches(batches, length, B, T)
         if problem:
-            return _report(False, problem)
+            return verdict(False, problem)
     reference = [x for x, _ in get_batches(np.arange(1000), 10, 20)]
     mine = [np.asarray(x) for x, _ in fn(np.arange(1000), 10, 20)]
     same = all(np.array_equal(a, b) for a, b in zip(reference, mine, strict=True))
     note = "" if same else (" (your rows are laid out differently from get_batches, e.g. the notes' 10 x 100 "
                             "rows with each row's tail dropped; the invariant still holds)")
-    return _report(True, "every batch has shape (batch_size, n_steps), y is x shifted by one, rows are contiguous "
+    return verdict(True, "every batch has shape (batch_size, n_steps), y is x shifted by one, rows are contiguous "
                          "and continue across batches, and only full batches are kept" + note)
 
 
@@ -106,7 +103,7 @@ def check_batches(fn) -> bool:
 POSITION_CASES = ((1000, 10, 20), (41, 2, 5), (60, 3, 6), (23, 1, 7))
 
 
-def check_position(fn) -> bool:
+def check_position(fn) -> Feedback:
     """Exercise 2: ``fn(p, length, batch_size, n_steps)`` -> ``(k, r, j)``: element p is x[r, j] of batch k,
     or ``(-1, -1, -1)`` if p is in the dropped tail."""
     for length, B, T in POSITION_CASES:
@@ -124,9 +121,9 @@ def check_position(fn) -> bool:
                 continue
             where = f"element p={p} ({length} elements, batch_size={B}, n_steps={T}): got {got}, expected {want}"
             if want[0] < 0:
-                return _report(False, f"{where}; p >= batch_size * row_length = {plan.n_inputs} is in the dropped tail")
+                return verdict(False, f"{where}; p >= batch_size * row_length = {plan.n_inputs} is in the dropped tail")
             if got[0] < 0:
-                return _report(False, f"{where}; only p >= {plan.n_inputs} is dropped")
+                return verdict(False, f"{where}; only p >= {plan.n_inputs} is dropped")
             k, r, j = want
             if got[1] != r:
                 if B > 1 and got[1] == p // (length // B) and length // B != R:
@@ -136,16 +133,16 @@ def check_position(fn) -> bool:
                     why = "rows are interleaved instead of contiguous: r = p // row_length, not p % batch_size"
                 else:
                     why = f"the row is r = p // row_length with row_length = n_batches * n_steps = {R}"
-                return _report(False, f"{where}; the row r is wrong: {why}")
+                return verdict(False, f"{where}; the row r is wrong: {why}")
             if got[0] != k:
-                return _report(False, f"{where}; the batch k is wrong: k = (p % row_length) // n_steps "
+                return verdict(False, f"{where}; the batch k is wrong: k = (p % row_length) // n_steps "
                                       f"= ({p} % {R}) // {T}")
-            return _report(False, f"{where}; the column j is wrong: j = p % n_steps = {p} % {T}")
-    return _report(True, "every element lands in the right batch, row and column, and the tail is dropped")
+            return verdict(False, f"{where}; the column j is wrong: j = p % n_steps = {p} % {T}")
+    return verdict(True, "every element lands in the right batch, row and column, and the tail is dropped")
 
 
 # ------------------------------------------------------------------------------ exercise 3
-def check_one_hot(fn) -> bool:
+def check_one_hot(fn) -> Feedback:
     """Exercise 3: ``fn(ids, vocab_size)`` -> float array (..., vocab_size) with one 1 per position, at the id."""
     cases = [(np.array([2, 0, 1, 1]), 3), (np.array([[0, 4], [3, 3]]), 5)]
     for ids, V in cases:
@@ -156,20 +153,20 @@ def check_one_hot(fn) -> bool:
             return _error(f"fn({ids.tolist()}, {V})", err)
         if got.shape != want.shape:
             if got.shape == (V,) + ids.shape:
-                return _report(False, f"shape {got.shape}: the vocabulary axis must come last, "
+                return verdict(False, f"shape {got.shape}: the vocabulary axis must come last, "
                                       f"ids {ids.shape} -> {want.shape}")
-            return _report(False, f"shape {got.shape} for ids of shape {ids.shape}, expected {want.shape} "
+            return verdict(False, f"shape {got.shape} for ids of shape {ids.shape}, expected {want.shape} "
                                   "= ids.shape + (vocab_size,)")
         if got.dtype.kind != "f":
-            return _report(False, f"dtype {got.dtype}: the inputs of a cell must be floats (float32 or float64)")
+            return verdict(False, f"dtype {got.dtype}: the inputs of a cell must be floats (float32 or float64)")
         ones = (got == 1).sum(axis=-1)
         if not (np.all(ones == 1) and np.all((got == 0) | (got == 1))):
-            return _report(False, "each position must hold exactly one 1 and zeros elsewhere")
+            return verdict(False, "each position must hold exactly one 1 and zeros elsewhere")
         at = got.argmax(axis=-1)
         if not np.array_equal(at, ids):
             off = " - off by one?" if any(np.array_equal(at, (ids + d) % V) for d in (1, -1)) else ""
-            return _report(False, f"the 1s sit at {at.tolist()}, expected at the ids {ids.tolist()}{off}")
-    return _report(True, "shape ids.shape + (vocab_size,), floats, one 1 per position, at the id")
+            return verdict(False, f"the 1s sit at {at.tolist()}, expected at the ids {ids.tolist()}{off}")
+    return verdict(True, "shape ids.shape + (vocab_size,), floats, one 1 per position, at the id")
 
 
 # ------------------------------------------------------------------------------ exercise 4
@@ -181,7 +178,7 @@ def _stateful_case():
     return cell, batches
 
 
-def check_stateful(fn) -> bool:
+def check_stateful(fn) -> Feedback:
     """Exercise 4: ``fn(cell, inputs_per_batch)`` runs ``dynamic_rnn`` batch after batch, carrying the final
     state into the next batch, and returns all outputs joined along time: (batch, n_batches * n_steps, hidden)."""
     cell, batches = _stateful_case()
@@ -193,17 +190,17 @@ def check_stateful(fn) -> bool:
     except Exception as err:  # noqa: BLE001
         return _error("fn(cell, inputs_per_batch)", err)
     if got.shape != want.shape:
-        return _report(False, f"shape {got.shape}, expected {want.shape}: join the batches' outputs along time "
+        return verdict(False, f"shape {got.shape}, expected {want.shape}: join the batches' outputs along time "
                               "(np.concatenate(outputs, axis=1))")
     if np.allclose(got, want, rtol=1e-7, atol=1e-9):
-        return _report(True, "carrying (h, c) across batches gives exactly the outputs of reading each row at once")
+        return verdict(True, "carrying (h, c) across batches gives exactly the outputs of reading each row at once")
     if np.allclose(got, reset, rtol=1e-7, atol=1e-9):
-        return _report(False, "the state is reset to zero at every batch: pass batch k-1's final state "
+        return verdict(False, "the state is reset to zero at every batch: pass batch k-1's final state "
                               "(dynamic_rnn's second result) as initial_state of batch k")
     T = batches[0].shape[1]
     first_bad = int(np.argmax(~np.isclose(got, want).all(axis=(0, 2))))
     if first_bad < T:
-        return _report(False, f"the outputs differ already in batch 0 (step {first_bad}): start from the zero "
+        return verdict(False, f"the outputs differ already in batch 0 (step {first_bad}): start from the zero "
                               "state (initial_state=None) and run the cell over each batch in order")
-    return _report(False, f"batch 0 is right but batch {first_bad // T} is not: the state carried into it is not "
+    return verdict(False, f"batch 0 is right but batch {first_bad // T} is not: the state carried into it is not "
                           "the final LSTMState(h, c) of the batch before (both h and c, every row)")

@@ -1,12 +1,13 @@
-"""Self-checks for lesson 6 (a character-level LSTM). Each prints what is right or which part is wrong.
+"""Self-checks for lesson 6 (a character-level LSTM). Each returns a ``Feedback`` like lessons 1-4:
+true when the answer is right, and a message either way, "Correct: ..." or which part is wrong.
 
 Every check runs the learner's function on small cases, compares it with the package's reference
 and, when it differs, tries the usual mistakes one at a time to name the one that was made. It
-returns True or False and never raises for a wrong answer: the message is the point.
+never raises for a wrong answer: the message is the point.
 
 - ``check_temperature(fn)``: exercise 1, ``fn(logits, temperature)`` -> next-character probabilities.
-- ``check_param_count(fn)``: exercise 2, ``fn(vocab_size, hidden_size, num_layers)`` -> parameters of
-  the stacked-LSTM character model.
+- ``check_char_model_param_count(fn)``: exercise 2, ``fn(vocab_size, hidden_size, num_layers)`` -> the
+  parameters of the stacked-LSTM character model (not lesson 3's ``check_param_count`` of one cell).
 - ``check_train_step(fn)``: exercise 3, ``fn(model, optimizer, x, y, state, max_norm)`` -> (loss, state).
 - ``check_saturation(fn)``: exercise 4, ``fn(gate_values)`` -> (fraction below 0.1, fraction above 0.9).
 """
@@ -19,15 +20,11 @@ from ..activations import softmax
 from ..model import CharModel
 from ..optim import Adam, clip_by_global_norm
 from ..training import count_params
+from .feedback import Feedback, verdict
 
 
-def _report(ok: bool, message: str) -> bool:
-    print(("Correct: " if ok else "Not yet: ") + message)
-    return ok
-
-
-def _error(what, err) -> bool:
-    return _report(False, f"{what} raised {type(err).__name__}: {err}")
+def _error(what, err) -> Feedback:
+    return verdict(False, f"{what} raised {type(err).__name__}: {err}")
 
 
 # ------------------------------------------------------------------------------ exercise 1
@@ -36,7 +33,7 @@ def reference_temperature(logits, temperature):
     return softmax(np.asarray(logits, dtype=np.float64) / temperature, axis=-1)
 
 
-def check_temperature(fn) -> bool:
+def check_temperature(fn) -> Feedback:
     """Exercise 1: ``fn(logits, temperature)`` -> probabilities, logits (vocab,) or (batch, vocab)."""
     logits = np.array([2.0, 1.0, 0.0, -1.0])
     cases = [(logits, 1.0), (logits, 0.5), (logits, 2.0), (np.array([[3.0, 0.0, 1.0], [0.0, 0.0, 5.0]]), 0.7)]
@@ -47,34 +44,34 @@ def check_temperature(fn) -> bool:
             return _error(f"fn(logits, {T})", err)
         want = reference_temperature(x, T)
         if got.shape != want.shape:
-            return _report(False, f"shape {got.shape} for logits of shape {x.shape}, expected {want.shape}: "
+            return verdict(False, f"shape {got.shape} for logits of shape {x.shape}, expected {want.shape}: "
                                   "one probability per character, along the last axis")
         if np.allclose(got, want, atol=1e-9):
             continue
         if x.ndim == 2 and np.allclose(got, softmax(x / T, axis=0), atol=1e-9):
-            return _report(False, "the softmax runs over the batch axis: normalise along the last axis (axis=-1)")
+            return verdict(False, "the softmax runs over the batch axis: normalise along the last axis (axis=-1)")
         if not np.allclose(got.sum(axis=-1), 1.0, atol=1e-6):
-            return _report(False, f"the probabilities sum to {np.round(got.sum(axis=-1), 3)}, not 1: divide the "
+            return verdict(False, f"the probabilities sum to {np.round(got.sum(axis=-1), 3)}, not 1: divide the "
                                   "exponentials by their sum (along the last axis)")
         if np.allclose(got, reference_temperature(x, 1.0), atol=1e-9):
-            return _report(False, f"with temperature {T} you return the plain softmax: divide the logits by the "
+            return verdict(False, f"with temperature {T} you return the plain softmax: divide the logits by the "
                                   "temperature before the softmax")
         if np.allclose(got, reference_temperature(x, 1.0 / T), atol=1e-9):
-            return _report(False, "the logits are multiplied by the temperature: divide instead, so that a LOW "
+            return verdict(False, "the logits are multiplied by the temperature: divide instead, so that a LOW "
                                   "temperature sharpens the distribution (logits / T grow as T shrinks)")
-        return _report(False, f"for temperature {T} you give {np.round(got, 3)}, expected {np.round(want, 3)}")
+        return verdict(False, f"for temperature {T} you give {np.round(got, 3)}, expected {np.round(want, 3)}")
     try:
         big = np.asarray(fn(np.array([1000.0, 999.0, 0.0]), 0.5), dtype=np.float64)
     except Exception as err:  # noqa: BLE001
         return _error("fn(np.array([1000.0, 999.0, 0.0]), 0.5)", err)
     if not np.all(np.isfinite(big)) or not np.allclose(big, reference_temperature([1000.0, 999.0, 0.0], 0.5)):
-        return _report(False, "large logits (1000) overflow: subtract the largest logit before np.exp; that "
+        return verdict(False, "large logits (1000) overflow: subtract the largest logit before np.exp; that "
                               "changes nothing mathematically and keeps every exp <= 1")
-    return _report(True, "softmax(logits / temperature), normalised along the last axis and safe for large logits")
+    return verdict(True, "softmax(logits / temperature), normalised along the last axis and safe for large logits")
 
 
 # ------------------------------------------------------------------------------ exercise 2
-def check_param_count(fn) -> bool:
+def check_char_model_param_count(fn) -> Feedback:
     """Exercise 2: ``fn(vocab_size, hidden_size, num_layers)`` -> the parameters of
     ``CharModel(vocab_size, hidden_size, num_layers)`` (LSTM layers and the dense layer)."""
     cases = [(49, 64, 2), (10, 5, 1), (7, 3, 3)]
@@ -104,10 +101,10 @@ def check_param_count(fn) -> bool:
         }
         for why, value in mistakes.items():
             if got == value and value != want:
-                return _report(False, f"fn({V}, {H}, {n}) = {got}, expected {want}: {why}")
-        return _report(False, f"fn({V}, {H}, {n}) = {got}, expected {want} (per layer: 4*input*H + 4*H*H + 4*H; "
+                return verdict(False, f"fn({V}, {H}, {n}) = {got}, expected {want}: {why}")
+        return verdict(False, f"fn({V}, {H}, {n}) = {got}, expected {want} (per layer: 4*input*H + 4*H*H + 4*H; "
                               "plus the dense layer H*V + V)")
-    return _report(True, "per layer 4*input*H + 4*H*H + 4*H (input V for layer 0, H above), plus H*V + V for "
+    return verdict(True, "per layer 4*input*H + 4*H*H + 4*H (input V for layer 0, H above), plus H*V + V for "
                          "the dense layer")
 
 
@@ -157,7 +154,7 @@ def _variants():
     return {"no_clip": no_clip, "clip_each": clip_each, "zero_state": zero_state}
 
 
-def check_train_step(fn) -> bool:
+def check_train_step(fn) -> Feedback:
     """Exercise 3: ``fn(model, optimizer, x, y, state, max_norm)`` trains one window and returns
     ``(loss, final_state)``."""
     max_norm = 0.05  # small, so that clipping changes the step
@@ -172,33 +169,33 @@ def check_train_step(fn) -> bool:
 
     untouched = _step_case()[0]
     if same_params(got_model, untouched):
-        return _report(False, "the parameters did not change: call optimizer.step(grads) with the (clipped) "
+        return verdict(False, "the parameters did not change: call optimizer.step(grads) with the (clipped) "
                               "gradients")
     variants = {name: _run(v, max_norm) for name, v in _variants().items()}
     if not np.isclose(float(got_loss), want_loss, rtol=1e-10):
         if np.isclose(float(got_loss), variants["zero_state"][1], rtol=1e-10):
-            return _report(False, "the loss is computed from the zero state: pass the carried state to "
+            return verdict(False, "the loss is computed from the zero state: pass the carried state to "
                                   "model.loss_and_grads(x, y, state), so the window continues the text")
-        return _report(False, f"the loss is {float(got_loss):.6f}, expected {want_loss:.6f}: return the loss of "
+        return verdict(False, f"the loss is {float(got_loss):.6f}, expected {want_loss:.6f}: return the loss of "
                               "model.loss_and_grads(x, y, state), computed before the update")
     if not same_params(got_model, want_model):
         if same_params(got_model, variants["no_clip"][0]):
-            return _report(False, "the gradients are not clipped: grads, _ = clip_by_global_norm(grads, max_norm) "
+            return verdict(False, "the gradients are not clipped: grads, _ = clip_by_global_norm(grads, max_norm) "
                                   "before optimizer.step")
         if same_params(got_model, variants["clip_each"][0]):
-            return _report(False, "each gradient is clipped on its own: clip by the GLOBAL norm of all gradients "
+            return verdict(False, "each gradient is clipped on its own: clip by the GLOBAL norm of all gradients "
                                   "together (one call with the whole dict), which keeps the direction")
-        return _report(False, "the update differs from clip_by_global_norm followed by one optimizer.step(grads)")
+        return verdict(False, "the update differs from clip_by_global_norm followed by one optimizer.step(grads)")
     if not isinstance(got_final, tuple) or len(got_final) != len(want_final):
-        return _report(False, f"the state returned is a {type(got_final).__name__}; return model.loss_and_grads's "
+        return verdict(False, f"the state returned is a {type(got_final).__name__}; return model.loss_and_grads's "
                               "final_state (a tuple with one LSTMState per layer)")
     _, _, _, given = _step_case()
     if all(np.array_equal(a.h, b.h) for a, b in zip(got_final, given)):
-        return _report(False, "you return the state you were given: return the FINAL state of this window, "
+        return verdict(False, "you return the state you were given: return the FINAL state of this window, "
                               "the third result of model.loss_and_grads, so the next window starts from it")
     if not all(np.allclose(a.h, b.h) and np.allclose(a.c, b.c) for a, b in zip(got_final, want_final)):
-        return _report(False, "the returned state is not this window's final state (h and c of every layer)")
-    return _report(True, "loss from the carried state, gradients clipped by their global norm, one Adam step, "
+        return verdict(False, "the returned state is not this window's final state (h and c of every layer)")
+    return verdict(True, "loss from the carried state, gradients clipped by their global norm, one Adam step, "
                          "and the final state handed on to the next window")
 
 
@@ -209,7 +206,7 @@ def reference_saturation(gate_values, low=0.1, high=0.9):
     return float((g < low).mean()), float((g > high).mean())
 
 
-def check_saturation(fn) -> bool:
+def check_saturation(fn) -> Feedback:
     """Exercise 4: ``fn(gate_values)`` -> (fraction < 0.1, fraction > 0.9) over all values."""
     cases = [np.array([0.05, 0.5, 0.95, 0.99]), np.array([[0.0, 0.1, 0.9], [1.0, 0.2, 0.3]]),
              np.linspace(0, 1, 101)]
@@ -222,13 +219,13 @@ def check_saturation(fn) -> bool:
         if np.allclose(got, want):
             continue
         if np.allclose(got, want[::-1]):
-            return _report(False, "the two fractions are swapped: first the fraction nearly shut (< 0.1), then "
+            return verdict(False, "the two fractions are swapped: first the fraction nearly shut (< 0.1), then "
                                   "the fraction wide open (> 0.9)")
         counts = ((g < 0.1).sum(), (g > 0.9).sum())
         if np.allclose(got, counts):
-            return _report(False, "you return counts: divide by the number of values to get fractions")
+            return verdict(False, "you return counts: divide by the number of values to get fractions")
         if np.allclose(got, ((g <= 0.1).mean(), (g >= 0.9).mean())):
-            return _report(False, "0.1 and 0.9 themselves are counted: use strict < 0.1 and > 0.9")
-        return _report(False, f"for {np.round(g, 2).tolist()} you give {got}, expected {want}")
-    return _report(True, "the fraction of values below 0.1 and above 0.9, over every unit and every step")
+            return verdict(False, "0.1 and 0.9 themselves are counted: use strict < 0.1 and > 0.9")
+        return verdict(False, f"for {np.round(g, 2).tolist()} you give {got}, expected {want}")
+    return verdict(True, "the fraction of values below 0.1 and above 0.9, over every unit and every step")
 
