@@ -31,6 +31,16 @@ def real_number(name: str, value) -> float:
     return float(value)
 
 
+def seed(name: str, value, *, allow_none: bool = True):
+    """Check a random seed: an integer (or None, meaning fresh entropy, where allowed)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        want = "an integer or None" if allow_none else "an integer"
+        raise TypeError(f"{name}: expected {want}, got {value!r} ({type(value).__name__})")
+    return int(value)
+
+
 def float_dtype(name: str, dtype) -> np.dtype:
     """Return ``np.dtype(dtype)`` if it is float32 or float64, else raise naming ``name``."""
     try:

@@ -179,8 +179,7 @@ def random_windows(arr, batch_size, n_steps, seed=0, *, count=None):
     if len(seq) < n_steps + 1:
         raise ValueError(f"arr: expected at least n_steps + 1 = {n_steps + 1} elements for one "
                          f"window, got {len(seq)}")
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed: expected an integer, got {seed!r}")
+    seed = check.seed("seed", seed, allow_none=False)
     if count is None:
         count = max(num_batches(len(seq), batch_size, n_steps), 1)
     count = check.positive_int("count", count)

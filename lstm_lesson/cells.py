@@ -55,9 +55,7 @@ class Cell:
         self.input_size = check.positive_int("input_size", input_size)
         self.hidden_size = check.positive_int("hidden_size", hidden_size)
         self.dtype = check.float_dtype("dtype", dtype)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"seed: expected an integer or None, got {seed!r}")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check.seed("seed", seed))
         # PyTorch's default: U(-1/sqrt(H), 1/sqrt(H)) for every weight and bias.
         bound = 1.0 / np.sqrt(self.hidden_size)
         G = self.n_blocks * self.hidden_size

@@ -54,14 +54,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as check
-from .cells import Cell, LSTMCell, RNNCell
+from ._validate import _shape_text as _shape  # "(2, 3)" as in every other message
+from .cells import Cell
+from .model import CELL_TYPES
 from .unrolling import MultiRNNCell
-from .variants import GRUCell, PeepholeLSTMCell
 
 __all__ = ["LAYOUTS", "Layout", "describe_layout", "from_keras_weights", "from_tf1_weights",
            "from_torch_state_dict", "to_keras_weights", "to_tf1_weights", "to_torch_state_dict"]
 
-CELL_CLASSES = {"rnn": RNNCell, "lstm": LSTMCell, "gru": GRUCell, "peephole": PeepholeLSTMCell}
 
 
 # ==========================================================================================
@@ -178,8 +178,8 @@ def describe_layout(framework: str, cell: str = "lstm") -> str:
     ``cell`` in "rnn", "lstm", "gru", "peephole"."""
     if framework not in LAYOUTS:
         raise ValueError(f"framework: expected one of {sorted(LAYOUTS)}, got {framework!r}")
-    if cell not in CELL_CLASSES:
-        raise ValueError(f"cell: expected one of {sorted(CELL_CLASSES)}, got {cell!r}")
+    if cell not in CELL_TYPES:
+        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
     if (framework, cell) in UNSUPPORTED:
         raise ValueError(f"cell: {cell!r} has no {FRAMEWORKS[framework]} layout: {UNSUPPORTED[framework, cell]}")
     lay = LAYOUTS[framework][cell]
@@ -200,7 +200,7 @@ def describe_layout(framework: str, cell: str = "lstm") -> str:
 def _kind(cell) -> str:
     # PeepholeLSTMCell is an LSTMCell: test it first.
     for kind in ("peephole", "lstm", "gru", "rnn"):
-        if isinstance(cell, CELL_CLASSES[kind]):
+        if isinstance(cell, CELL_TYPES[kind]):
             return kind
     return ""
 
@@ -231,8 +231,8 @@ def _layers(cell_or_stack, framework):
 
 def _cell_kind(cell, framework) -> str:
     """Check the ``cell=`` argument of an import function."""
-    if not isinstance(cell, str) or cell not in CELL_CLASSES:
-        raise ValueError(f"cell: expected one of {sorted(CELL_CLASSES)}, got {cell!r}")
+    if not isinstance(cell, str) or cell not in CELL_TYPES:
+        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
     if (framework, cell) in UNSUPPORTED:
         raise ValueError(f"cell: {cell!r} cannot be imported from {FRAMEWORKS[framework]}: "
                          f"{UNSUPPORTED[framework, cell]}")
@@ -279,10 +279,6 @@ def _target_dtype(arrays: dict, dtype, container: str):
     return next(iter(seen))
 
 
-def _shape(s) -> str:
-    return "(" + ", ".join(str(v) for v in s) + ("," if len(s) == 1 else "") + ")"
-
-
 def _gate_hint(rows, cols):
     """For a recurrent weight of the wrong height: which cell that height belongs to."""
     names = {1: "rnn", 3: "gru", 4: "lstm"}
@@ -327,7 +323,7 @@ def _build(kind, layer_params, dtype, stack):
     """New cells holding copies of ``layer_params`` (one dict per layer) in ``dtype``."""
     cells = []
     for p in layer_params:
-        c = CELL_CLASSES[kind](p["W_x"].shape[0], p["W_h"].shape[0], dtype=dtype)
+        c = CELL_TYPES[kind](p["W_x"].shape[0], p["W_h"].shape[0], dtype=dtype)
         assert set(p) == set(c.params), (sorted(p), sorted(c.params))
         for name in c.params:
             c.params[name] = np.array(p[name], dtype=dtype, order="C")  # a copy, never a view

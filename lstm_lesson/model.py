@@ -40,8 +40,7 @@ class CharModel:
         self.num_layers = check.positive_int("num_layers", num_layers)
         self.cell_type = cell
         self.dtype = check.float_dtype("dtype", dtype)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"seed: expected an integer or None, got {seed!r}")
+        seed = check.seed("seed", seed)
         cells = [make_cell(cell, vocab_size if k == 0 else hidden_size, hidden_size,
                            seed=None if seed is None else seed + k, dtype=dtype, gate_bias=gate_bias)
                  for k in range(self.num_layers)]

@@ -119,9 +119,7 @@ def fable_corpus(n_chars=100_000, *, seed=0):
     Returns a ``str`` of at least ``n_chars`` characters that ends after a whole paragraph.
     """
     n_chars = check.positive_int("n_chars", n_chars)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed: expected an integer, got {seed!r} ({type(seed).__name__})")
-    d = _Dice(int(seed))
+    d = _Dice(check.seed("seed", seed, allow_none=False))
     paragraphs, length = [], 0
     while length < n_chars:
         paragraphs.append(_paragraph(d))

@@ -27,10 +27,8 @@ import numpy as np
 from . import _validate as check
 from .activations import log_softmax
 from .batching import get_batches
-from .model import CharModel
+from .model import CELL_TYPES, CharModel
 from .optim import Adam, clip_by_global_norm
-
-CELL_BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4, "peephole": 4}  # hidden-sized blocks per cell
 
 
 @dataclass
@@ -193,12 +191,12 @@ def count_params(cell, vocab_size, hidden_size, num_layers=2):
     A layer with input D, hidden H and G gate blocks has D*G*H + H*G*H weights and G*H biases
     (the GRU keeps two bias vectors, the peephole LSTM adds 3H peepholes); the dense layer H*V + V.
     """
-    if cell not in CELL_BLOCKS:
-        raise ValueError(f"cell: expected one of {sorted(CELL_BLOCKS)}, got {cell!r}")
+    if not isinstance(cell, str) or cell not in CELL_TYPES:
+        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
     V = check.positive_int("vocab_size", vocab_size)
     H = check.positive_int("hidden_size", hidden_size)
     n = check.positive_int("num_layers", num_layers)
-    G = CELL_BLOCKS[cell]
+    G = CELL_TYPES[cell].n_blocks  # hidden-sized gate blocks
     biases = 2 if cell == "gru" else 1
     total = 0
     for k in range(n):

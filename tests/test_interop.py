@@ -227,7 +227,7 @@ def test_module_imports_no_framework():
 
 
 def test_layouts_describe_every_supported_pair():
-    for fw, kind in SUPPORTED + [("ours", k) for k in I.CELL_CLASSES]:
+    for fw, kind in SUPPORTED + [("ours", k) for k in I.CELL_TYPES]:
         text = I.describe_layout(fw, kind)
         lay = I.LAYOUTS[fw][kind]
         assert ", ".join(lay.gates) in text and lay.tensors[0][0] in text
