@@ -98,10 +98,16 @@ def _environment():
     return environment_requirements((ROOT / "environment.yml").read_text(encoding="utf-8"))
 
 
+# Extras environment.yml need not list: the maintainers' release tools (python -m build, twine).
+NOT_IN_ENVIRONMENT = {"release"}
+
+
 def _pip_specs():
-    """Every requirement pip installs for `-e .[test]`, i.e. all groups, by normalised name."""
+    """Every requirement of the runtime and of every extra but the release tools, by normalised name."""
     specs = {}
     for group, reqs in pyproject_requirements(_pyproject()).items():
+        if group in NOT_IN_ENVIRONMENT:
+            continue
         for req in reqs:
             name, spec = normalise(req)
             if name != SELF:

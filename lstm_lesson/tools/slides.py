@@ -234,14 +234,19 @@ def count_slides(nb: dict) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lstm_lesson.tools.slides", description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(prog="lstm-lesson slides", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--online", action="store_true",
                         help="load reveal.js, MathJax, ... from CDNs (needs internet when shown; no npm needed)")
-    parser.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="folder of .ipynb files")
+    parser.add_argument("--notebooks", type=Path, default=None,
+                        help="folder of .ipynb files (default: the installed lessons, or notebooks/ of a clone)")
     parser.add_argument("--out", type=Path, default=Path("build/slides"), help="where the decks go")
     parser.add_argument("--cache", type=Path, default=Path("build/npm-cache"), help="npm tarball cache")
     args = parser.parse_args(argv)
+    if args.notebooks is None:
+        from .editions import resource_dir
+
+        args.notebooks = resource_dir("lessons")
     try:
         decks = build_all(args.notebooks, args.out, online=args.online, cache_dir=args.cache)
     except (VendorError, FileNotFoundError) as err:
