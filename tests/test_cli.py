@@ -14,7 +14,7 @@ import pytest
 from lstm_lesson.tools import cli, editions, workspace
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBCOMMANDS = ["lab", "reset", "student", "teacher", "slides", "handouts", "assets", "timings"]
+SUBCOMMANDS = ["lab", "reset", "student", "teacher", "slides", "handouts", "assets", "timings", "guide"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -115,3 +115,21 @@ def test_an_unknown_lesson_in_an_edition_is_a_usage_error(tmp_path, capsys):
         cli.main(["student", str(tmp_path), "--lessons", "99"])
     assert exit_.value.code == 2
     assert "lesson: expected one of" in capsys.readouterr().err
+
+
+def test_the_teachers_guide_is_current():
+    """docs/teachers.md's generated tables match docs/timings.json and the self-checks' mistake lists."""
+    assert cli.main(["guide", "--check"]) == 0, "run: python -m lstm_lesson.tools.guide"
+
+
+def test_the_guide_has_a_section_and_minutes_for_every_lesson():
+    from lstm_lesson.tools import guide
+
+    text = (ROOT / "docs" / "teachers.md").read_text(encoding="utf-8")
+    for path in editions.lesson_paths():
+        number = path.name[:2]
+        assert re.search(rf"^## {number} · ", text, re.M), f"no section for lesson {number}"
+        assert f"| {path.stem} |" in text, f"no minutes for {path.stem}"
+        if guide.misconceptions(number):
+            assert f"<!-- BEGIN GENERATED: misconceptions-{number} -->" in text
+    assert "nbgitpuller" in text and "environment.yml" in text

@@ -8,6 +8,7 @@
     lstm-lesson handouts         one PDF per lesson deck (headless Chromium)
     lstm-lesson assets           the diagrams as SVG and PNG
     lstm-lesson timings          seconds per cell of each lesson (for the teacher's guide)
+    lstm-lesson guide            the guide's generated tables from those timings and the self-checks
 
 Every subcommand has ``--help``. The lessons come with the installed package, so this works from
 an installed wheel as well as from a clone.
@@ -16,11 +17,12 @@ an installed wheel as well as from a clone.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from . import assets, editions, handouts, slides, timings, workspace
+from . import assets, editions, guide, handouts, slides, timings, workspace
 
 SYMBOL = {"copied": "+", "updated": "^", "unchanged": "=", "kept": "!", "replaced": "~"}
 
@@ -51,8 +53,12 @@ def cmd_lab(args) -> int:
         command.append("--no-browser")
     if args.port:
         command.append(f"--port={args.port}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # a container's root user: JupyterLab refuses without it
+        command.append("--allow-root")
     command += args.jupyter_args
     print("Starting JupyterLab (stop it with Ctrl+C). Start with 00_start_here.ipynb.", flush=True)
+    if os.name == "posix":  # become JupyterLab: Ctrl+C and kill reach the server itself
+        os.execv(sys.executable, command)
     try:
         return subprocess.call(command)
     except KeyboardInterrupt:
@@ -99,8 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--copy-only", action="store_true", help="copy the lessons, do not start JupyterLab")
     lab.add_argument("--keep", action="store_true", help="never ask: keep every lesson you changed")
     lab.add_argument("--port", type=int, help="JupyterLab's port (default: its own, 8888 or the next free one)")
-    lab.add_argument("jupyter_args", nargs="*", metavar="-- JUPYTER_ARG",
-                     help="after --, options passed to jupyter lab as they are")
+    lab.epilog = "Options after -- go to jupyter lab as they are, e.g. lstm-lesson lab -- --ip=127.0.0.1"
     lab.set_defaults(run=cmd_lab)
 
     reset = sub.add_parser("reset", help="restore one lesson in your folder (your copy goes to backups/)",
@@ -123,22 +128,28 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, what in (("slides", slides, "offline reveal.js decks, one per lesson"),
                                ("handouts", handouts, "one PDF per lesson deck, printed by headless Chromium"),
                                ("assets", assets, "the diagrams as SVG and PNG"),
-                               ("timings", timings, "seconds per cell of each lesson, for the teacher's guide")):
+                               ("timings", timings, "seconds per cell of each lesson, for the teacher's guide"),
+                               ("guide", guide, "the teacher's guide's generated tables (minutes, misconceptions)")):
         tool = sub.add_parser(name, help=what, add_help=False, description=what)
         tool.add_argument("rest", nargs=argparse.REMAINDER, help=f"options of {name} (see: lstm-lesson {name} --help)")
         tool.set_defaults(run=_delegate(module.main))
     return parser
 
 
-TOOLS = {"slides": slides.main, "handouts": handouts.main, "assets": assets.main, "timings": timings.main}
+TOOLS = {"slides": slides.main, "handouts": handouts.main, "assets": assets.main, "timings": timings.main,
+         "guide": guide.main}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in TOOLS:  # the tool parses its own options (and --help)
         return TOOLS[argv[0]](argv[1:]) or 0
+    passed_on = []
+    if argv and argv[0] == "lab" and "--" in argv:  # everything after -- is JupyterLab's
+        argv, passed_on = argv[:argv.index("--")], argv[argv.index("--") + 1:]
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.jupyter_args = passed_on
     if args.command in ("student", "teacher"):
         try:
             editions.select_lessons(args.lessons)
