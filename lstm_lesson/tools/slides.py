@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,34 @@ def exporter_options(online: bool) -> dict:
     }
 
 
+# A deck shows the code that teaches and hides the code that only draws: a cell whose lines are
+# mostly matplotlib calls (plt., ax., fig.) shows its figure without its code, and so does a cell
+# tagged "hide-input" or "remove-input" (Jupyter Book's tags). The notebook itself keeps all code.
+PLOT_LINE = re.compile(r"^\s*(_\s*=\s*)?(plt|ax\w*|axes|fig)\b[.\[,]")
+HIDE_INPUT_TAGS = {"hide-input", "remove-input"}
+
+
+def hides_code_in_deck(cell: dict) -> bool:
+    """True for a code cell whose code a deck leaves out (see PLOT_LINE, HIDE_INPUT_TAGS)."""
+    if cell.get("cell_type") != "code":
+        return False
+    if HIDE_INPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+        return True
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    lines = [line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    has_output = bool(cell.get("outputs"))
+    return has_output and bool(lines) and sum(bool(PLOT_LINE.match(line)) for line in lines) >= 0.5 * len(lines)
+
+
+def _hide_drawing_code(nb, resources):
+    """nbconvert preprocessor: mark the cells whose code a deck hides (nbconvert's transient.remove_source)."""
+    for cell in nb.cells:
+        if hides_code_in_deck(cell):
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+    return nb, resources
+
+
 def make_exporter(online: bool = False):
     """A configured nbconvert SlidesExporter (offline: local libraries and no mermaid import)."""
     import jinja2
@@ -161,9 +190,12 @@ def make_exporter(online: bool = False):
 
     options = exporter_options(online)
     if online:
-        return SlidesExporter(**options)
-    loader = jinja2.DictLoader({"lstm_lesson_offline.html.j2": OFFLINE_TEMPLATE})
-    return SlidesExporter(extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2", **options)
+        exporter = SlidesExporter(**options)
+    else:
+        loader = jinja2.DictLoader({"lstm_lesson_offline.html.j2": OFFLINE_TEMPLATE})
+        exporter = SlidesExporter(extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2", **options)
+    exporter.register_preprocessor(_hide_drawing_code, enabled=True)
+    return exporter
 
 
 def widget_problems(nb: dict) -> list[str]:
