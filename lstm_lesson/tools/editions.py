@@ -262,6 +262,7 @@ def student_notebook(nb: dict) -> dict:
             cell["outputs"], cell["execution_count"] = [], None
         kept.append(cell)
     nb["cells"] = kept
+    nb.get("metadata", {}).pop("jupytext", None)  # no .py twin appears when a student saves
     _keep_used_widget_state(nb)
     return nb
 
@@ -289,6 +290,7 @@ def _keep_used_widget_state(nb: dict) -> None:
 def teacher_notebook(nb: dict) -> dict:
     """The teacher edition of one notebook: everything kept, the collapsed solutions opened."""
     nb = copy.deepcopy(nb)
+    nb.get("metadata", {}).pop("jupytext", None)
     for cell in nb["cells"]:
         if is_solution(cell):
             cell.get("metadata", {}).get("jupyter", {}).pop("source_hidden", None)
