@@ -115,6 +115,24 @@ def test_student_edition_has_a_place_to_answer_and_no_verdicts_or_notes(student,
         assert any(editions.calls_check(nb["cells"][k]) for k in code), f"{exercise.title}: nowhere to answer"
 
 
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+def test_student_edition_does_not_promise_solutions(student, path):
+    nb = editions.read(student / path.name)
+    text = "\n".join(editions.source(c) for c in nb["cells"][1:] if c["cell_type"] == "markdown")
+    promises = [s for s in re.split(r"(?<=[.!?])\s+", text)
+                if re.search(r"\bsolutions?\b", s, re.I) and editions.ABOUT_SOLUTIONS.search(s)]
+    assert not promises, f"the student edition still points to the worked solutions: {promises[:2]}"
+
+
+def test_dropping_solution_sentences_keeps_the_rest():
+    text = ("## Exercises\n\nEach exercise has a check. A worked solution follows each exercise in a collapsed\n"
+            "cell: open it on purpose. (The checks below run on those solutions.)\n\n### Exercise 1: x\n")
+    expected = "## Exercises\n\nEach exercise has a check.\n\n### Exercise 1: x\n"
+    assert editions.without_solution_sentences(text) == expected
+    unrelated = "The LSTM is one solution to the vanishing gradient.\n"
+    assert editions.without_solution_sentences(unrelated) == unrelated
+
+
 def test_a_stub_defines_the_function_the_exercise_asks_for():
     nb = editions.read(next(p for p in LESSONS if p.name.startswith("01_")))
     stubs = [editions.source(c) for c in editions.student_notebook(nb)["cells"] if "Your answer:" in editions.source(c)]

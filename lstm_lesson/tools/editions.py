@@ -43,6 +43,12 @@ CHECK_CALL = re.compile(r"\bcheck_\w+\s*\(")
 MARKDOWN_CHECK = re.compile(r"Check:\s*`(check_\w+\(.*?\))`")
 LESSON_NAME = re.compile(r"^(\d\d)_\w+\.ipynb$")
 
+# A sentence about the worked solutions ("A worked solution follows each exercise in a collapsed
+# cell: open it on purpose."), which the student edition no longer has: it is dropped there.
+SOLUTION_SENTENCE = re.compile(
+    r"(?:(?<=^)|(?<=[.!?)]\s)|(?<=\n))[ \t]*[A-Z(][^.!?#]*?\bsolutions?\b[^.!?#]*?[.!?]\)?[ \t]*", re.M)
+ABOUT_SOLUTIONS = re.compile(r"\b(worked|collapsed|open|below|those)\b", re.I)
+
 STUDENT_BANNER = ("> **Student edition.** The worked solutions are not in this copy: your teacher has them. "
                   "Write your answer where an exercise says *your answer*, run the cell, and read what the "
                   "check says.")
@@ -242,6 +248,16 @@ def exercise_stub(exercise: Exercise, nb: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def without_solution_sentences(text: str) -> str:
+    """``text`` without the sentences that point to the worked solutions (see SOLUTION_SENTENCE)."""
+    def drop(match):
+        return "" if ABOUT_SOLUTIONS.search(match.group(0)) else match.group(0)
+    if not SOLUTION_SENTENCE.search(text):
+        return text
+    kept = "\n".join(line.rstrip() for line in SOLUTION_SENTENCE.sub(drop, text).split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", kept)
+
+
 def student_notebook(nb: dict) -> dict:
     """The student edition of one notebook dict (a new dict; ``nb`` is not changed)."""
     nb = copy.deepcopy(nb)
@@ -260,6 +276,8 @@ def student_notebook(nb: dict) -> dict:
             continue
         if calls_check(cell):  # a first try's verdict names the mistake and sometimes the answer
             cell["outputs"], cell["execution_count"] = [], None
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = without_solution_sentences(source(cell))
         kept.append(cell)
     nb["cells"] = kept
     nb.get("metadata", {}).pop("jupytext", None)  # no .py twin appears when a student saves
