@@ -225,7 +225,9 @@ def exercise_stub(exercise: Exercise, nb: dict) -> str:
     try:
         tree = ast.parse(call, mode="eval").body
         values = list(tree.args) + [kw.value for kw in tree.keywords]
-        names = [n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)]
+        # the answer's names: bare names, or names inside a list/tuple ([h1, h2]); not model.W's model
+        names = [n.id for v in values for n in ([v] if isinstance(v, ast.Name) else getattr(v, "elts", []))
+                 if isinstance(n, ast.Name)]
     except SyntaxError:
         names = []
     solution_defs = {}  # "rnn_step_solution(x, h_prev, ...)" gives the stub its parameters, never its body
@@ -242,7 +244,7 @@ def exercise_stub(exercise: Exercise, nb: dict) -> str:
         params = signature.group(1) if signature else solution_defs.get(name)
         if params is not None:
             lines += [f"def {name}({params}):", "    ...  # your code", ""]
-        else:
+        else:  # even if the lesson used the name before: the stub must not check an earlier value
             lines.append(f"{name} = ...  # your answer")
     lines.append(f"print({call})")
     return "\n".join(lines) + "\n"
