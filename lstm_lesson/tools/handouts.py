@@ -5,7 +5,8 @@
 
 Each PDF is the lesson's offline slide deck (``lstm-lesson slides``) opened with ``?print-pdf``
 (reveal.js lays every slide and fragment out as pages) and printed with Playwright's
-``page.pdf()``. Every network request is blocked while printing: what prints is what the
+``page.pdf()``, once every saved widget has been drawn (a slide that the widgets made taller than a
+sheet continues on the next one). Every network request is blocked while printing: what prints is what the
 classroom sees offline, the equations typeset by the vendored MathJax and the widgets drawn from
 the state saved in the notebook. Needs Chromium (Debian/Ubuntu: ``apt-get install chromium``) and
 Playwright for Python (``pip install "lstm-lesson[handouts]"``); no browser download.
@@ -24,6 +25,16 @@ from . import editions, slides
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDGET_VIEW = slides.WIDGET_VIEW
+
+
+# Every saved widget view has been drawn by the html-manager (it adds a .widget-subarea beside the view).
+WIDGETS_DRAWN = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+    .every(view => { const area = view.parentElement.querySelector('.widget-subarea');
+                     return area && area.children.length > 0; })"""
+GROWING_PAGES = """
+html.print-pdf .reveal .slides .pdf-page { height: auto !important; overflow: visible !important; }
+html.print-pdf .reveal .slides .pdf-page > section { position: relative !important; top: 0 !important; }
+"""
 
 
 class HandoutError(RuntimeError):
@@ -64,7 +75,11 @@ def print_deck(browser, deck: Path, pdf: Path, *, expect_math: bool, timeout_ms:
             page.wait_for_function("window.MathJax && MathJax.Hub", timeout=timeout_ms)
             page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
         page.wait_for_load_state("networkidle", timeout=timeout_ms)
-        page.wait_for_timeout(500)  # the widget manager renders after load
+        page.wait_for_function(WIDGETS_DRAWN, timeout=timeout_ms)
+        # reveal.js sized each page before the widgets were drawn: let every page grow to its content
+        # (a taller slide continues on the next sheet) instead of the next slide printing over it
+        page.add_style_tag(content=GROWING_PAGES)
+        page.wait_for_timeout(300)
         page.pdf(path=str(pdf), print_background=True, prefer_css_page_size=True)
     finally:
         page.close()
