@@ -66,8 +66,17 @@ class CharModel:
     def forward(self, x_ids, state=None):
         """x_ids: (batch, time) ids -> (logits (batch, time, vocab), final_state, cache)."""
         x_ids = check.integer_array("x_ids", x_ids, ndim=2, high=self.vocab_size)
-        hs, final, rnn_cache = self.rnn.forward_sequence(self.one_hot(x_ids), state)
+        # the ids themselves, not one_hot(x_ids): the first cell gathers rows of W_x (the same numbers;
+        # the training step ~5% faster at vocab 65, measured)
+        hs, final, rnn_cache = self.rnn.forward_sequence(x_ids, state)
         return self.out.forward(hs), final, (hs, rnn_cache)
+
+    def predict(self, x_ids, state=None):
+        """Inference: x_ids (batch, time) -> (logits (batch, time, vocab), final_state), keeping
+        nothing for a backward pass (cheaper than ``forward``)."""
+        x_ids = check.integer_array("x_ids", x_ids, ndim=2, high=self.vocab_size)
+        hs, final = self.rnn.predict_sequence(x_ids, state)
+        return self.out.forward(hs), final
 
     def loss_and_grads(self, x_ids, y_ids, state=None, *, truncate=None):
         """One forward and backward pass over a batch of windows.

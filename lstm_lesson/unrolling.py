@@ -127,11 +127,10 @@ class MultiRNNCell:
 
     # ----- a whole sequence ---------------------------------------------------------------
     def forward_sequence(self, inputs, state=None):
+        inputs = self.cells[0].check_inputs(inputs)
         if state is None:
-            inputs = check.array("inputs", inputs, (None, None, self.input_size),
-                                 names=("batch", "time", "input_size"))
             state = self.zero_state(inputs.shape[0])
-        state = self.check_state("initial_state", state, np.shape(inputs)[0])
+        state = self.check_state("initial_state", state, inputs.shape[0])
         finals, caches = [], []
         x = inputs
         for c, s in zip(self.cells, state):
@@ -139,6 +138,18 @@ class MultiRNNCell:
             finals.append(s)
             caches.append(cache)
         return x, tuple(finals), caches
+
+    def predict_sequence(self, inputs, state=None):
+        """Inference through every layer, keeping nothing for a backward pass: ``(outputs, final_state)``."""
+        inputs = self.cells[0].check_inputs(inputs)
+        if state is None:
+            state = self.zero_state(inputs.shape[0])
+        state = self.check_state("initial_state", state, inputs.shape[0])
+        finals, x = [], inputs
+        for c, s in zip(self.cells, state):
+            x, s = c.predict_sequence(x, s)
+            finals.append(s)
+        return x, tuple(finals)
 
     def backward_sequence(self, d_outputs, cache, d_final_state=None, truncate=None, *, input_grad=True):
         n = len(self.cells)
