@@ -65,13 +65,10 @@ def package_forward(V, H, T, B, *, dtype=np.float32, seed=0):
     """Inference over a dense input (B, T, V): one LSTM layer, no records for a backward pass."""
     cell = L.LSTMCell(V, H, seed=seed, dtype=dtype)
     x = np.random.default_rng(seed).standard_normal((B, T, V)).astype(dtype)
-    run = getattr(cell, "predict_sequence", None)
-    if run is None:  # before the inference path existed: the training forward
-        def step():
-            return cell.forward_sequence(x)[0]
-    else:
-        def step():
-            return run(x)[0]
+
+    def step():  # without return_cache: no records kept
+        return cell.dynamic_rnn(x)[0]
+
     return step, B * T
 
 
@@ -79,13 +76,10 @@ def package_char_forward(V, H, T, B, *, dtype=np.float32, seed=0):
     """Inference from character ids to logits (B, T, V)."""
     model = L.CharModel(V, H, num_layers=1, cell="lstm", dtype=dtype, seed=seed)
     x = np.random.default_rng(seed).integers(0, V, (B, T))
-    run = getattr(model, "predict", None)
-    if run is None:
-        def step():
-            return model.forward(x)[0]
-    else:
-        def step():
-            return run(x)[0]
+
+    def step():
+        return model.predict(x)[0]
+
     return step, B * T
 
 

@@ -53,7 +53,7 @@ def main():
         cell = model.rnn.cells[0]
         rng = np.random.default_rng(0)
         ids = rng.integers(0, V, (B, T))
-        _, _, cache = cell.forward_sequence(ids)
+        _, _, cache = cell.dynamic_rnn(ids, return_cache=True)
         A, C, TC, HS = cache[3].buffers
         w_h, w_hT = cell.params["W_h"] * cell._scale, np.ascontiguousarray(cell.params["W_h"].T)
         d_out = (rng.standard_normal((B, T, H)) * 0.1).astype(np.float32)
@@ -72,10 +72,10 @@ def main():
             return HS[:-1].reshape(-1, H).T @ rows, np.eye(V, dtype=np.float32)[ids.T.reshape(-1)].T @ rows
 
         cases = {"whole training step": step,
-                 "forward (training: keeps buffers)": lambda: cell.forward_sequence(ids),
-                 "forward (inference: predict_sequence)": lambda: cell.predict_sequence(ids),
+                 "forward (training: keeps buffers)": lambda: cell.dynamic_rnn(ids, return_cache=True),
+                 "forward (inference: no records)": lambda: cell.dynamic_rnn(ids),
                  "  of which the 50 forward matmuls": forward_matmuls,
-                 "backward (loop + weight gradients)": lambda: cell.backward_sequence(d_out, cache, input_grad=False),
+                 "backward (loop + weight gradients)": lambda: cell.bptt(d_out, cache, input_grad=False),
                  "  of which the 50 backward matmuls": backward_matmuls,
                  "  of which the weight-gradient matmuls": weight_grads}
         ms = median_ms(cases)
@@ -106,7 +106,7 @@ def main():
         if torch is not None:
             x_np, dense = x.numpy(), L.LSTMCell(V, H, dtype=np.float32)
             ms = median_ms({"torch nn.LSTM forward (no_grad)": torch_forward,
-                            "package LSTMCell.predict_sequence": lambda: dense.predict_sequence(x_np)})
+                            "package LSTMCell.dynamic_rnn": lambda: dense.dynamic_rnn(x_np)})
             print("\n4. Forward over a dense input (B, T, 65), whole sequence:")
             for k, v in ms.items():
                 print(f"  {k:<36} {v:6.2f} ms")

@@ -29,6 +29,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import lstm_lesson as L
+from lstm_lesson.core.text import python_docs_text, split_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -106,9 +107,10 @@ def _cycle(widget_slider, values):
 def widget_cases():
     """(name, update function) for every widget of the series; each call does one slider move:
     the computation and the redraw (the new SVG/HTML string the browser then shows)."""
-    from lstm_lesson.text import fable_corpus
-    from lstm_lesson.training import History, TrainingMonitor
-    from lstm_lesson.widgets import batch_grid, gate_explorer, gradient_flow, pulse
+    from lstm_lesson.classroom.monitor import TrainingMonitor
+    from lstm_lesson.classroom.widgets import batch_grid, gate_explorer, gradient_flow, pulse
+    from lstm_lesson.core.text import fable_corpus
+    from lstm_lesson.core.training import History
 
     cases = [(f"gate explorer update ({kind})", gate_explorer.benchmark_update(kind))
              for kind in ("lstm", "peephole", "gru")]
@@ -215,8 +217,8 @@ def bench_peers(repeat):
 def bench_quality(budget, slice_s=0.25):
     """Validation bits/char each peer reaches in the same training time on the same text (Python's
     reference-manual prose), its training slices interleaved round-robin, one thread each."""
-    text = L.python_docs_text(220_000)
-    train_text, val_text = L.split_text(text, 0.1)
+    text = python_docs_text(220_000)
+    train_text, val_text = split_text(text, 0.1)
     vocab = L.Vocabulary.from_text(text)
     tr, va = vocab.encode(train_text), vocab.encode(val_text)[:20_001]
     V = len(vocab.chars)

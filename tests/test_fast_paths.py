@@ -1,16 +1,16 @@
 """The fast paths compute the same numbers as the step they stand for (float64, 1e-12).
 
-- LSTMCell's fused sequence (time-major buffers, gate scale folded into the weights, derivatives
-  for all steps at once) against the generic loop over ``recur`` / ``recur_backward``.
+- LSTMCell's fused sequence (time-major buffers, gate scale folded into the weights) against the
+  generic loop over ``recur`` / ``recur_backward`` (``Cell.dynamic_rnn`` / ``Cell.bptt``).
 - Character ids (a row gather of W_x) against their one-hot rows (a matmul).
-- ``predict_sequence`` (no records) against ``forward_sequence``.
+- ``dynamic_rnn`` without a cache (inference: no records kept) against the training forward.
 """
 
 import numpy as np
 import pytest
 
 import lstm_lesson as L
-from lstm_lesson.cells import Cell
+from lstm_lesson.core.cells import Cell
 
 TOL = 1e-12
 
@@ -32,13 +32,13 @@ def test_fused_lstm_sequence_equals_the_step_by_step_loop(seed, truncate):
     cell = L.LSTMCell(n_in, H, seed=seed, forget_bias=0.5)
     x = rng.standard_normal((B, T, n_in))
     s0 = L.LSTMState(rng.standard_normal((B, H)), rng.standard_normal((B, H)))
-    out, fin, cache = cell.forward_sequence(x, s0)
-    out_ref, fin_ref, cache_ref = Cell.forward_sequence(cell, x, s0)
+    out, fin, cache = cell.dynamic_rnn(x, s0, return_cache=True)
+    out_ref, fin_ref, cache_ref = Cell.dynamic_rnn(cell, x, s0, return_cache=True)
     assert close(out, out_ref) and close(fin.h, fin_ref.h) and close(fin.c, fin_ref.c)
     d_out = rng.standard_normal((B, T, H))
     d_fin = L.LSTMState(rng.standard_normal((B, H)), rng.standard_normal((B, H)))
-    dx, d0, grads = cell.backward_sequence(d_out, cache, d_fin, truncate)
-    dx_ref, d0_ref, grads_ref = Cell.backward_sequence(cell, d_out, cache_ref, d_fin, truncate)
+    dx, d0, grads = cell.bptt(d_out, cache, d_fin, truncate=truncate)
+    dx_ref, d0_ref, grads_ref = Cell.bptt(cell, d_out, cache_ref, d_fin, truncate=truncate)
     assert close(dx, dx_ref), "d_inputs"
     assert close(d0.h, d0_ref.h) and close(d0.c, d0_ref.c), "d_initial_state"
     assert grads.keys() == grads_ref.keys()
@@ -50,8 +50,8 @@ def test_fused_records_are_the_steps_records():
     rng, B, T, n_in, H = _sizes(11)
     cell = L.LSTMCell(n_in, H, seed=1)
     x = rng.standard_normal((B, T, n_in))
-    _, _, (_, _, _, records) = cell.forward_sequence(x)
-    _, _, (_, _, _, ref) = Cell.forward_sequence(cell, x)
+    _, _, (_, _, _, records) = cell.dynamic_rnn(x, return_cache=True)
+    _, _, (_, _, _, ref) = Cell.dynamic_rnn(cell, x, return_cache=True)
     assert len(records) == len(ref) == T
     for r, q in zip(records, ref):
         for name in ("i", "f", "g", "o", "c", "tanh_c", "h", "act"):
@@ -66,24 +66,24 @@ def test_ids_give_the_same_numbers_as_their_one_hot_rows(kind):
     cell = L.make_cell(kind, V, H, seed=2)
     ids = rng.integers(0, V, (B, T))
     one_hot = np.eye(V)[ids]
-    out, fin, cache = cell.forward_sequence(ids)
-    out_ref, fin_ref, cache_ref = cell.forward_sequence(one_hot)
+    out, fin, cache = cell.dynamic_rnn(ids, return_cache=True)
+    out_ref, fin_ref, cache_ref = cell.dynamic_rnn(one_hot, return_cache=True)
     assert close(out, out_ref)
     d_out = rng.standard_normal((B, T, H))
-    dx, _, grads = cell.backward_sequence(d_out, cache)
-    _, _, grads_ref = cell.backward_sequence(d_out, cache_ref)
+    dx, _, grads = cell.bptt(d_out, cache)
+    _, _, grads_ref = cell.bptt(d_out, cache_ref)
     assert dx is None, "ids have no input gradient"
     for k in grads:
         assert close(grads[k], grads_ref[k]), k
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru", "peephole"])
-def test_predict_sequence_equals_forward_sequence(kind):
+def test_inference_without_records_equals_the_training_forward(kind):
     rng, B, T, n_in, H = _sizes(7)
     cell = L.make_cell(kind, n_in, H, seed=3)
     x = rng.standard_normal((B, T, n_in))
-    out, fin = cell.predict_sequence(x)
-    out_ref, fin_ref, _ = cell.forward_sequence(x)
+    out, fin = cell.dynamic_rnn(x)
+    out_ref, fin_ref, _ = cell.dynamic_rnn(x, return_cache=True)
     assert close(out, out_ref)
     for a, b in zip(np.atleast_1d(fin) if not isinstance(fin, tuple) else fin,
                     np.atleast_1d(fin_ref) if not isinstance(fin_ref, tuple) else fin_ref):
@@ -102,4 +102,4 @@ def test_char_model_predict_equals_forward_and_two_layers_train_alike():
 def test_ids_out_of_range_get_a_clear_error():
     cell = L.LSTMCell(4, 3)
     with pytest.raises(ValueError, match=r"inputs: expected ids in \[0, 4\)"):
-        cell.forward_sequence(np.array([[0, 4]]))
+        cell.dynamic_rnn(np.array([[0, 4]]))
