@@ -9,7 +9,9 @@ Every cell follows one protocol, so unrolling, stacking, training and the widget
 - ``cell.dynamic_rnn`` / ``cell.bptt``: the same steps over ``(batch, time, input)``,
   with the input projection for all time steps done as one matmul before the time loop and the
   weight gradients as one matmul after it (that is where the speed comes from; the step itself is
-  the same code, ``recur`` and ``recur_backward``).
+  the same code, ``recur`` and ``recur_backward``). ``LSTMCell`` alone runs a fused version of
+  that loop (the same equations over buffers allocated once per sequence; see its docstring).
+  Without ``return_cache`` no record is kept: that is inference.
 
 Weights act on row vectors: ``x @ W_x`` with ``W_x: (input_size, gates * hidden_size)``, so a
 batch is a stack of rows. Fused gate blocks are ordered like PyTorch's (LSTM: i, f, g, o).
@@ -437,8 +439,14 @@ class LSTMCell(Cell):
     equal to it to 1e-12 (float64). What the fusion buys, measured side by side in one run (Intel
     Xeon, one BLAS thread, batch 32, H=128, float32): the gates from ONE tanh over all four blocks
     (below) cost 1/1.6 of three sigmoids and a tanh, and ``recur`` given the input projection runs
-    1.6x as fast as ``lstm_step``. Over a whole sequence the forward pass, which also keeps every
-    step's record for BPTT, ran at 0.7x the speed of a loop of ``lstm_step`` that keeps nothing.
+    1.6x as fast as ``lstm_step``.
+
+    Over a whole sequence (``dynamic_rnn`` / ``bptt``) the cell runs a fused loop of the same
+    equations: time-major buffers allocated once per sequence and written with ``out=``, the 1/2 of
+    the sigmoid gates folded into the weights, character ids gathered as rows of W_x, no record
+    objects (``records[t]`` is made on demand as views). tests/test_fast_paths.py proves it equal to
+    the loop over ``recur`` / ``recur_backward`` (float64, 1e-12). What it buys, side by side with
+    torch.nn.LSTM in one run: benchmarks/run.py; where the time goes: benchmarks/profile_step.py.
     """
 
     n_blocks = 4
