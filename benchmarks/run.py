@@ -190,7 +190,7 @@ def bench_peers(repeat):
                     cases["torch"] = step
                 step, chars["min-char-rnn"], _ = peers.minchar_train(V, H, T)
                 cases["min-char-rnn"] = step
-                secs = peers.interleave(cases, repeat)
+                secs = peers.interleave(cases, repeat * 2)
                 out[f"training step, vocab {V}"] = {
                     "unit": "chars/s", "value": {k: chars[k] / s for k, s in secs.items()}}
             for name, pkg, tch in (("forward only, dense input (65 features)", peers.package_forward,
