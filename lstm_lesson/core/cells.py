@@ -400,7 +400,8 @@ class LSTMRecord:
 
 class _LSTMRecords:
     """The records of a fused LSTM sequence (``records[t]`` is an ``LSTMRecord``), made on demand as
-    views into the per-sequence buffers: building 50 records per window costs nothing unless read."""
+    views into the per-sequence buffers (time, batch, features): building 50 records per window
+    costs nothing unless read. The buffers are the backward pass's cache: read, do not write."""
 
     def __init__(self, buffers, hidden_size):
         self.buffers, self.hidden_size = buffers, hidden_size
@@ -418,7 +419,11 @@ class _LSTMRecords:
         A, C, TC, HS = self.buffers
         H, a = self.hidden_size, A[t]
         return LSTMRecord(prev=LSTMState(HS[t], C[t]), i=a[:, :H], f=a[:, H:2 * H], g=a[:, 2 * H:3 * H],
-                        o=a[:, 3 * H:], c=C[t + 1], tanh_c=TC[t], h=HS[t + 1], act=a)
+                          o=a[:, 3 * H:], c=C[t + 1], tanh_c=TC[t], h=HS[t + 1], act=a)
+
+    def repeat_rows(self, n):
+        """These records as if each sequence of the batch had been run n times side by side."""
+        return _LSTMRecords(tuple(np.repeat(b, n, axis=1) for b in self.buffers), self.hidden_size)
 
     def __iter__(self):
         return (self[t] for t in range(len(self)))

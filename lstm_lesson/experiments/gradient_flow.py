@@ -60,9 +60,8 @@ def _repeat_rows(value, n):
 
 def _repeat_records(records, n):
     """The records of a forward pass, as if each sequence had been run n times side by side."""
-    buffers = getattr(records, "buffers", None)
-    if buffers is not None:  # the fused LSTM's records: views into (time, batch, ...) buffers
-        return type(records)(tuple(np.repeat(b, n, axis=1) for b in buffers), records.hidden_size)
+    if hasattr(records, "repeat_rows"):  # the fused LSTM's records: views into per-sequence buffers
+        return records.repeat_rows(n)
     return [dataclasses.replace(r, **{f.name: _repeat_rows(getattr(r, f.name), n) for f in dataclasses.fields(r)})
             for r in records]
 
