@@ -407,7 +407,7 @@ class _LSTMRecords:
         self.buffers, self.hidden_size = buffers, hidden_size
 
     def __len__(self):
-        return self.buffers[0].shape[0]
+        return self.buffers[0].shape[1]
 
     def __getitem__(self, t):
         if isinstance(t, slice):
@@ -416,14 +416,17 @@ class _LSTMRecords:
         if not -T <= t < T:
             raise IndexError(f"record index {t} out of range for {T} steps")
         t %= T
-        A, C, TC, HS = self.buffers
-        H, a = self.hidden_size, A[t]
+        A, C, TC, HS = self.buffers  # A: (4, T, B, H), one block per gate
+        H = self.hidden_size
+        a = A[:, t].transpose(1, 0, 2).reshape(-1, 4 * H)  # a copy: (batch, 4H) like recur's record
         return LSTMRecord(prev=LSTMState(HS[t], C[t]), i=a[:, :H], f=a[:, H:2 * H], g=a[:, 2 * H:3 * H],
                           o=a[:, 3 * H:], c=C[t + 1], tanh_c=TC[t], h=HS[t + 1], act=a)
 
     def repeat_rows(self, n):
         """These records as if each sequence of the batch had been run n times side by side."""
-        return _LSTMRecords(tuple(np.repeat(b, n, axis=1) for b in self.buffers), self.hidden_size)
+        A, C, TC, HS = self.buffers
+        return _LSTMRecords((np.repeat(A, n, axis=2),) + tuple(np.repeat(b, n, axis=1) for b in (C, TC, HS)),
+                            self.hidden_size)
 
     def __iter__(self):
         return (self[t] for t in range(len(self)))
@@ -507,102 +510,69 @@ class LSTMCell(Cell):
         a += self._shift
         return a, a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
 
-    # ----- the fused sequence: the same equations as recur / recur_backward, over time-major
-    # buffers allocated once per sequence. What each trick buys is measured at H=128, T=50, B=32,
-    # float32, one thread (benchmarks/profile_step.py); tests/test_fast_paths.py proves it equal to
-    # the loop over recur / recur_backward.
+    # ----- the fused sequence: the same equations as recur / recur_backward over a whole sequence,
+    # in buffers allocated once per sequence and written with out=. The four gate blocks lie side
+    # by side as (4, ..., batch, H) instead of (batch, 4H), so that each gate of a step is one
+    # contiguous block: numpy's elementwise ops run 3-4x faster on a contiguous (32, 128) block
+    # than on the same block cut out of (32, 512) (0.8 vs 2.6-3.8 µs, measured), and the recurrent
+    # matmul as 4 stacked (H, H) blocks costs no more than one (H, 4H). What each trick buys is
+    # measured at H=128, T=50, B=32, float32, one thread (benchmarks/profile_step.py);
+    # tests/test_fast_paths.py proves the loop equal to recur / recur_backward (float64, 1e-12).
     def _fused(self):
         # a subclass with its own step (the peephole LSTM) must use that step
         return type(self).recur is LSTMCell.recur and type(self).recur_backward is LSTMCell.recur_backward
 
-    def _scaled_weights(self, inputs):
-        """W_h and the input projection with the gate scale folded in: sigmoid(a) = (1 + tanh(a/2))/2
-        needs a/2 on the i, f, o blocks, so (x W_x + h W_h + b) * scale = x (W_x*scale) + ...
-        (saves one pass over (batch, 4H) per step)."""
-        p, scale = self.params, self._scale
-        if inputs.ndim == 2:  # ids: gather rows of (W_x + b) * scale, time-major
-            xp = ((p["W_x"] + p["b"]) * scale)[inputs.T]
-        else:  # time-major (time, batch, 4H), so that each step reads one contiguous block
-            B, T, n_in = inputs.shape
-            # [x, 1] @ [W_x; b]: the bias rides in the matmul as one more input (the time-major copy
-            # is made anyway), instead of a separate pass over (T, B, 4H) (the projection 6% faster, measured)
-            x1 = np.empty((T, B, n_in + 1), self.dtype)
-            x1[:, :, :n_in] = inputs.transpose(1, 0, 2)
-            x1[:, :, n_in] = 1.0
-            xp = matmul_last_axis(x1, np.vstack([p["W_x"], p["b"]]) * scale)
-        return xp, p["W_h"] * scale
+    def _blocks(self, w, scale=True):
+        """(rows, 4H) -> (4, rows, H): one matrix per gate. With ``scale``, the 1/2 that
+        sigmoid(a) = (1 + tanh(a/2)) / 2 needs on the i, f, o blocks is folded in (exact: a power
+        of two), which saves one pass over the gates per step."""
+        H = self.hidden_size
+        w = w * self._scale if scale else w
+        return np.ascontiguousarray(w.reshape(-1, 4, H).transpose(1, 0, 2))
 
-    def _run(self, inputs, state):
-        """The training forward loop. Fills and returns the per-sequence buffers a backward pass
-        needs: A (T, B, 4H) gate values, C (T+1, B, H) cells with c_0 first, TC (T, B, H) tanh(c),
-        HS (T+1, B, H) hidden states with h_0 first."""
+    def _projection(self, inputs):
+        """x W_x + b for every step, per gate, scaled: (4, T, B, H)."""
+        p, H = self.params, self.hidden_size
+        if inputs.ndim == 2:  # ids: rows of (W_x + b) gathered (a one-hot matmul gives the same numbers)
+            return self._blocks(p["W_x"] + p["b"])[:, inputs.T]
+        B, T, n_in = inputs.shape
+        # [x, 1] @ [W_x; b]: the bias rides in the matmul as one more input, instead of a pass over
+        # (4, T, B, H) (the time-major copy of x is made anyway)
+        x1 = np.empty((T, B, n_in + 1), self.dtype)
+        x1[:, :, :n_in] = inputs.transpose(1, 0, 2)
+        x1[:, :, n_in] = 1.0
+        return np.matmul(x1.reshape(T * B, n_in + 1), self._blocks(np.vstack([p["W_x"], p["b"]]))).reshape(4, T, B, H)
+
+    def _run(self, inputs, state, keep):
+        """The forward loop. keep=True fills and returns the buffers a backward pass needs:
+        A (4, T, B, H) gate values, C (T+1, B, H) cells with c_0 first, TC (T, B, H) tanh(c),
+        HS (T+1, B, H) hidden states with h_0 first. keep=False (inference) reuses one step's."""
         B, T = inputs.shape[:2]
         H, dt = self.hidden_size, self.dtype
-        scale, shift = self._scale, self._shift
-        xp, w_h = self._scaled_weights(inputs)
-        A, TC = np.empty((T, B, 4 * H), dt), np.empty((T, B, H), dt)
-        C, HS = np.empty((T + 1, B, H), dt), np.empty((T + 1, B, H), dt)
+        xp, w_h = self._projection(inputs), self._blocks(self.params["W_h"])  # (4, T, B, H), (4, H, H)
+        n = T if keep else 1
+        A, C, TC = np.empty((4, n, B, H), dt), np.empty((n + 1, B, H), dt), np.empty((n, B, H), dt)
+        HS = np.empty((T + 1, B, H), dt)
         C[0], HS[0] = state.c, state.h
         ig = np.empty((B, H), dt)
         for t in range(T):
-            a, c = A[t], C[t + 1]
-            np.matmul(HS[t], w_h, out=a)  # out=: no allocation per step
-            a += xp[t]
-            np.tanh(a, out=a)  # ONE tanh for all four gates (see _gates)
-            a *= scale
-            a += shift
-            i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-            np.multiply(f, C[t], out=c)  # c = f * c_prev + i * g
-            np.multiply(i, g, out=ig)
-            c += ig
-            np.tanh(c, out=TC[t])
-            np.multiply(o, TC[t], out=HS[t + 1])  # h = o * tanh(c)
-        return LSTMState(HS[T].copy(), C[T].copy()), (A, C, TC, HS)
-
-    def _infer(self, inputs, state):
-        """The inference loop (no records): the same equations, one step's buffers reused, and the
-        four gate blocks laid side by side as (4, batch, H) instead of (batch, 4H), so that each gate
-        is one contiguous block: numpy's elementwise ops run 3-4x faster on a contiguous (32, 128)
-        block than on the same block cut out of (32, 512) (0.8 vs 2.6-3.8 µs), and the recurrent
-        matmul as 4 stacked (H, H) blocks costs no more. The loop 10-19% faster, measured; the same
-        numbers bitwise. (Training keeps (batch, 4H): its weight gradients want that layout.)
-        Returns (outputs (B, T, H), final_state)."""
-        B, T = inputs.shape[:2]
-        H, dt, p = self.hidden_size, self.dtype, self.params
-
-        def blocks(w):  # (rows, 4H) -> (4, rows, H), gate scale folded in (see _scaled_weights)
-            return np.ascontiguousarray((w * self._scale).reshape(-1, 4, H).transpose(1, 0, 2))
-
-        if inputs.ndim == 2:  # ids: gather rows of each block of (W_x + b)
-            xp = blocks(p["W_x"] + p["b"])[:, inputs.T]  # (4, T, B, H)
-        else:  # [x, 1] @ [W_x; b], each block
-            n = inputs.shape[2]
-            x1 = np.empty((T, B, n + 1), dt)
-            x1[:, :, :n] = inputs.transpose(1, 0, 2)
-            x1[:, :, n] = 1.0
-            xp = np.matmul(x1.reshape(T * B, n + 1), blocks(np.vstack([p["W_x"], p["b"]]))).reshape(4, T, B, H)
-        w_h = blocks(p["W_h"])  # (4, H, H)
-        a, ig, tc = np.empty((4, B, H), dt), np.empty((B, H), dt), np.empty((B, H), dt)
-        c = state.c.copy()
-        HS = np.empty((T + 1, B, H), dt)
-        HS[0] = state.h
-        for t in range(T):
-            np.matmul(HS[t], w_h, out=a)  # 4 stacked matmuls, one per gate
+            k = t if keep else 0
+            a, c = A[:, k], C[k + 1]
+            np.matmul(HS[t], w_h, out=a)  # 4 stacked matmuls, one per gate; out=: no allocation
             a += xp[:, t]
-            np.tanh(a, out=a)  # ONE tanh for all four gates
-            sig = a[:2]  # i and f: (1 + tanh) / 2
-            sig *= 0.5
-            sig += 0.5
+            np.tanh(a, out=a)  # ONE tanh for all four gates (see _gates)
             i, f, g, o = a
-            o *= 0.5
-            o += 0.5
-            c *= f  # c = f * c_prev + i * g
+            for s in (a[:2], o):  # the sigmoid gates i, f and o: (1 + tanh) / 2
+                s *= 0.5
+                s += 0.5
+            np.multiply(f, C[k], out=c)  # c = f * c_prev + i * g
             np.multiply(i, g, out=ig)
             c += ig
-            np.tanh(c, out=tc)
-            np.multiply(o, tc, out=HS[t + 1])  # h = o * tanh(c)
-        outputs = np.ascontiguousarray(HS[1:].transpose(1, 0, 2))  # batch-first, like the API
-        return outputs, LSTMState(HS[T].copy(), c)
+            np.tanh(c, out=TC[k])
+            np.multiply(o, TC[k], out=HS[t + 1])  # h = o * tanh(c)
+            if not keep:
+                C[0] = c
+        return LSTMState(HS[T].copy(), C[n].copy()), (A, C, TC, HS)
 
     def dynamic_rnn(self, inputs, initial_state=None, *, return_cache=False):
         if not self._fused():
@@ -611,11 +581,11 @@ class LSTMCell(Cell):
         B = inputs.shape[0]
         state = self.zero_state(B) if initial_state is None else \
             self.check_state("initial_state", initial_state, B)
-        if not return_cache:
-            return self._infer(inputs, state)
-        final, buffers = self._run(inputs, state)
+        final, buffers = self._run(inputs, state, keep=return_cache)
         HS = buffers[3]
         outputs = np.ascontiguousarray(HS[1:].transpose(1, 0, 2))  # batch-first, like the API
+        if not return_cache:
+            return outputs, final
         first = LSTMState(HS[0], buffers[1][0])
         return outputs, final, (inputs, first, outputs, _LSTMRecords(buffers, self.hidden_size))
 
@@ -626,8 +596,8 @@ class LSTMCell(Cell):
         if not self._fused() or not isinstance(records, _LSTMRecords):
             return super().bptt(d_outputs, cache, d_final_state, truncate=truncate, input_grad=input_grad)
         A, C, TC, HS = records.buffers
-        T, B, G = A.shape
-        H, dt = self.hidden_size, self.dtype
+        _, T, B, H = A.shape
+        dt = self.dtype
         d_outputs = self._check_array("d_outputs", d_outputs, (B, T, H), ("batch", "time", "hidden_size"))
         if truncate is not None:
             truncate = check.positive_int("truncate", truncate)
@@ -636,43 +606,54 @@ class LSTMCell(Cell):
         else:
             d_final_state = self.check_state("d_final_state", d_final_state, B)
             dh_next, dc = d_final_state.h.copy(), d_final_state.c.copy()
-        w_hT = np.ascontiguousarray(self.params["W_h"].T)  # a contiguous W_h^T: its matmul runs ~1.5x faster
-        dA = np.empty((T, B, G), dt)
-        dh, dct = np.empty((B, H), dt), np.empty((B, H), dt)
-        d_act, tmp = np.empty((B, G), dt), np.empty((B, G), dt)
+        d_hs = np.ascontiguousarray(d_outputs.transpose(1, 0, 2))  # time-major: each step one block
+        # dL/dh_prev = sum over gates of da_k @ W_h[:, block k]^T: 4 stacked (H, H) matrices
+        w_hT = np.ascontiguousarray(self.params["W_h"].reshape(H, 4, H).transpose(1, 2, 0))
+        low = self._low.reshape(4, 1, H)  # 0 on the sigmoid gates, 1 on g (see __init__)
+        dA = np.empty((4, T, B, H), dt)
+        dh, dct, dh4 = np.empty((B, H), dt), np.empty((B, H), dt), np.empty((4, B, H), dt)
+        d_act, tmp = np.empty((4, B, H), dt), np.empty((4, B, H), dt)
         for t in range(T - 1, -1, -1):
-            a, da = A[t], dA[t]
-            i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-            np.add(d_outputs[:, t], dh_next, out=dh)
+            a, da = A[:, t], dA[:, t]
+            i, f, g, o = a
+            np.add(d_hs[t], dh_next, out=dh)
             tc = TC[t]
             np.multiply(tc, tc, out=dct)  # dc_total = dc + dh * o * (1 - tanh(c)^2)
             np.subtract(1.0, dct, out=dct)
             dct *= o
             dct *= dh
             dct += dc
-            np.multiply(dct, g, out=da[:, :H])  # dL/di = dc g
-            np.multiply(dct, C[t], out=da[:, H:2 * H])  # dL/df = dc c_prev
-            np.multiply(dct, i, out=da[:, 2 * H:3 * H])  # dL/dg = dc i
-            np.multiply(dh, tc, out=da[:, 3 * H:])  # dL/do = dh tanh(c)
+            np.multiply(dct, g, out=da[0])  # c = f c_prev + i g  ->  dL/di = dc g
+            np.multiply(dct, C[t], out=da[1])  # dL/df = dc c_prev
+            np.multiply(dct, i, out=da[2])  # dL/dg = dc i
+            np.multiply(dh, tc, out=da[3])  # h = o tanh(c)  ->  dL/do = dh tanh(c)
             # times the gates' derivatives (1 - act)(act + low), per step while a is in cache (for all
             # steps at once before the loop: 9% slower, measured; the passes over memory cost more)
             np.subtract(1.0, a, out=d_act)
-            np.add(a, self._low, out=tmp)
+            np.add(a, low, out=tmp)
             d_act *= tmp
             da *= d_act
-            np.matmul(da, w_hT, out=dh_next)
+            np.matmul(da, w_hT, out=dh4)
+            np.sum(dh4, axis=0, out=dh_next)
             np.multiply(dct, f, out=dc)  # the carousel: dc_prev = dc f
             if truncate and t % truncate == 0 and t > 0:
                 dh_next[...] = 0.0
                 dc[...] = 0.0
-        dA_rows = dA.reshape(-1, G)  # time-major rows, like xp and HS
-        x = inputs.T if inputs.ndim == 2 else inputs.transpose(1, 0, 2)
-        grads = {"W_x": _input_weight_grad(x, dA_rows, self.input_size, dt),
-                 "W_h": HS[:-1].reshape(-1, H).T @ dA_rows}  # h_prev without a concatenate: HS starts with h_0
-        grads["b"] = grads["W_x"].sum(axis=0) if inputs.ndim == 2 else dA_rows.sum(axis=0)
+        # weight gradients: sums over time and batch, one stacked matmul each, rows in (t, b) order
+        dA_rows = dA.reshape(4, T * B, H)
+        if inputs.ndim == 2:
+            x_rows = np.eye(self.input_size, dtype=dt)[inputs.T.reshape(-1)]  # one-hot rows (see _input_weight_grad)
+        else:
+            x_rows = inputs.transpose(1, 0, 2).reshape(T * B, -1)
+        g_x = np.matmul(x_rows.T, dA_rows)  # (4, input, H)
+        g_h = np.matmul(HS[:-1].reshape(T * B, H).T, dA_rows)  # (4, H, H); HS starts with h_0
+        grads = {"W_x": g_x.transpose(1, 0, 2).reshape(-1, 4 * H), "W_h": g_h.transpose(1, 0, 2).reshape(H, 4 * H)}
+        # every one-hot row holds exactly one 1: the bias gradient is the sum of W_x's rows
+        grads["b"] = grads["W_x"].sum(axis=0) if inputs.ndim == 2 else dA_rows.sum(axis=1).reshape(4 * H)
         d_inputs = None
-        if input_grad and inputs.ndim == 3:
-            d_inputs = np.ascontiguousarray(matmul_last_axis(dA, self.params["W_x"].T).transpose(1, 0, 2))
+        if input_grad and inputs.ndim == 3:  # sum over gates of dA_k @ W_x[:, block k]^T
+            w_xT = self._blocks(self.params["W_x"], scale=False).transpose(0, 2, 1)
+            d_inputs = np.ascontiguousarray(np.matmul(dA_rows, w_xT).sum(axis=0).reshape(T, B, -1).transpose(1, 0, 2))
         return d_inputs, LSTMState(dh_next, dc), grads
 
     bptt.__doc__ = Cell.bptt.__doc__
