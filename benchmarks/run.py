@@ -371,12 +371,13 @@ def _write(path, results):
 
 def print_peers(machine, side, quality):
     """The side-by-side table, as Markdown (README's performance section pastes it)."""
-    torch = machine["torch"] or "not installed (pip install -e '.[bench]')"
+    torch = f"{machine['torch']} (its BLAS: {machine['torch_blas']})" if machine["torch"] else \
+        "not installed, its column skipped (pip install -e '.[bench]')"
     load = f"load average {machine['load_before']:.2f} before, {machine['load_after']:.2f} after" \
         if machine["load_before"] is not None else "load unknown"
     print(f"Side by side, one thread each, steps interleaved in one run; H={H}, T={T}, B={B}, float32.")
     print(f"Machine: {machine['cpu']} ({machine['cpus']} CPUs), {machine['blas']}; Python {machine['python']}, "
-          f"numpy {machine['numpy']}, torch {torch} (its BLAS: {machine['torch_blas']}); "
+          f"numpy {machine['numpy']}, torch {torch}; "
           f"{machine['date']}; {load}.")
     print()
     print("| | lstm_lesson | torch.nn.LSTM + Linear | min-char-rnn (batch 1) | package / torch "
