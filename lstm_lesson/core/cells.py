@@ -455,6 +455,9 @@ class LSTMCell(Cell):
     objects (``records[t]`` is made on demand as views). tests/test_fast_paths.py proves it equal to
     the loop over ``recur`` / ``recur_backward`` (float64, 1e-12). What it buys, side by side with
     torch.nn.LSTM in one run: benchmarks/run.py; where the time goes: benchmarks/profile_step.py.
+    Against a plain loop of ``lstm_step`` in the same run (batch 32, T=50, H=128, float32, load ~2.4
+    on 2 cores): the fused forward is 1.07x as fast without records and 0.95x keeping them; what the
+    fusion buys is a backward pass (the readable step has none) and the training step's speed.
     """
 
     n_blocks = 4
