@@ -98,8 +98,9 @@ def _environment():
     return environment_requirements((ROOT / "environment.yml").read_text(encoding="utf-8"))
 
 
-# Extras environment.yml need not list: the maintainers' release tools (python -m build, twine).
-NOT_IN_ENVIRONMENT = {"release"}
+# Extras environment.yml need not list: the maintainers' release tools (python -m build, twine) and
+# torch, the benchmark's optional peer (neither is part of `-e .[test]`).
+NOT_IN_ENVIRONMENT = {"release", "bench"}
 
 
 def _pip_specs():
