@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import editions
+from . import editions, guide
 
 
 def time_cells(notebook: Path, *, timeout: int = 600) -> list[dict]:
@@ -55,7 +55,9 @@ def measure(lessons: list[Path], *, log=print) -> dict:
         rows = time_cells(path)
         total = round(sum(r["seconds"] for r in rows), 1)
         slowest = max(rows, key=lambda r: r["seconds"]) if rows else {"seconds": 0, "index": -1}
-        result["lessons"][path.stem] = {"cells": rows, "total_seconds": total}
+        nb = editions.read(path)
+        result["lessons"][path.stem] = {"cells": rows, "total_seconds": total, "words": guide.markdown_words(nb),
+                                        "exercises": len(editions.exercises(nb))}
         log(f"{path.stem}: {total:.1f} s over {len(rows)} code cells (slowest: cell {slowest['index']}, "
             f"{slowest['seconds']:.1f} s)")
     return result
