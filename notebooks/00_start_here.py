@@ -55,7 +55,7 @@
 # `pytest` re-runs every notebook and compares its outputs with the saved ones.
 #
 # Every cell carries slide metadata, so a teacher can project a lesson as a reveal.js deck.
-# `python -m lstm_lesson.slides` (from the repository root) writes one deck per notebook to
+# `python -m lstm_lesson.tools.slides` (from the repository root) writes one deck per notebook to
 # `build/slides/`, with its libraries beside it so it opens with no internet; plain
 # `jupyter nbconvert --to slides notebooks/00_start_here.ipynb` makes a deck that loads them
 # from CDNs.
@@ -75,7 +75,7 @@ import threadpoolctl
 from IPython.display import Markdown, display
 
 import lstm_lesson
-from lstm_lesson.glossary import TERMS, glossary_table
+from lstm_lesson.classroom.glossary import TERMS, glossary_table
 
 
 def version_at_least(version: str, minimum: tuple) -> bool:
@@ -101,7 +101,7 @@ print("numpy's BLAS runs on one thread (lstm_lesson.set_threads(n) raises it).")
 #
 # The course notes (Chinese) tell the LSTM as four gates: 学习门 **learn**, 遗忘门 **forget**,
 # 记忆门 **remember** and 使用门 **use**. Papers, Dive into Deep Learning (d2l), deeplearning.ai
-# and PyTorch name the same parts differently. The glossary below, from `lstm_lesson.glossary`,
+# and PyTorch name the same parts differently. The glossary below, from `lstm_lesson.classroom.glossary`,
 # maps them all.
 
 # %% slideshow={"slide_type": "subslide"}

@@ -32,8 +32,8 @@ import numpy as np
 from IPython.display import SVG, display
 
 from lstm_lesson import CharModel, LSTMCell, LSTMState, sigmoid
-from lstm_lesson.diagrams import gate_heatmap_svg, lstm_cell_svg
-from lstm_lesson.exercises.lesson02 import (
+from lstm_lesson.classroom.diagrams import gate_heatmap_svg, lstm_cell_svg
+from lstm_lesson.classroom.exercises.lesson02 import (
     GATE_EXAMPLE,
     check_cell_state,
     check_forget_gate,
@@ -41,8 +41,14 @@ from lstm_lesson.exercises.lesson02 import (
     check_learn_gate,
     check_lstm_step,
 )
-from lstm_lesson.training import train
-from lstm_lesson.widgets.gate_explorer import PRESETS, GateExplorer, UnrollExplorer, gate_traces, preset_values
+from lstm_lesson.classroom.widgets.gate_explorer import (
+    PRESETS,
+    GateExplorer,
+    UnrollExplorer,
+    gate_traces,
+    preset_values,
+)
+from lstm_lesson.core.training import train
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -69,7 +75,7 @@ np.set_printoptions(precision=4, suppress=True)
 display(SVG(lstm_cell_svg()))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The same drawing is in `lstm_lesson.diagrams` for slides and handouts (`lstm_cell_svg()`), with
+# The same drawing is in `lstm_lesson.classroom.diagrams` for slides and handouts (`lstm_cell_svg()`), with
 # `vocabulary="standard"` or `"notes"` to show one naming only.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -25,6 +25,14 @@
 # 5. Exploding gradients: Pascanu's cliff, and clipping, on a toy and in real training.
 # 6. The long-lag result of 1997 at small scale: the adding problem.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Teacher's path (one class of about 50 minutes). Project: section 1's first slide and the
+# Jacobian check; section 2's bound and Hochreiter's |w| < 4 (skip "Larger weights do not help"
+# unless asked); section 3's picture, then the widget and its Try-it check together; section 4's
+# 1,000-step carousel, the write-keep-read table and the ∏f slide; section 5's cliff picture and
+# "λ1 during training"; section 6's rules, baseline and Table 7. Homework: "Larger weights do
+# not help", "How thin is the wall?", the clipping plots, truncated BPTT, and exercises 1-4.
+
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # > 普通rnn会造成梯度消失和梯度爆炸问题，使的rnn难以学习长距离信息
 #
@@ -40,18 +48,19 @@ import numpy as np
 from IPython.display import Markdown, display
 
 from lstm_lesson import LSTMCell, LSTMState, RNNCell, bptt, dynamic_rnn, sigmoid
-from lstm_lesson.adding import AddingModel, adding_batch, fraction_correct, train_adding
-from lstm_lesson.adding_experiments import always_half_baseline, load_truncation_race, spectral_trace
-from lstm_lesson.cliff import cliff_loss, cliff_loss_and_grad, descend, find_wall
-from lstm_lesson.exercises.lesson04 import (
+from lstm_lesson.classroom.exercises.lesson04 import (
     check_carousel_factor,
     check_clip,
     check_rnn_jacobian,
     check_vanishing_guaranteed,
 )
-from lstm_lesson.exercises.lesson04_try import check_try_it
-from lstm_lesson.gradient_flow import gradient_flow, largest_singular_value
-from lstm_lesson.widgets.gradient_flow import GradientFlowExplorer, power_of_ten
+from lstm_lesson.classroom.exercises.lesson04_try import check_try_it
+from lstm_lesson.classroom.widgets.cliff_descent import CliffDescent, descent_summary
+from lstm_lesson.classroom.widgets.gradient_flow import GradientFlowExplorer, power_of_ten
+from lstm_lesson.experiments.adding import AddingModel, adding_batch, fraction_correct, train_adding
+from lstm_lesson.experiments.adding_experiments import always_half_baseline, load_truncation_race, spectral_trace
+from lstm_lesson.experiments.cliff import cliff_loss, cliff_loss_and_grad, descend, find_wall
+from lstm_lesson.experiments.gradient_flow import gradient_flow, largest_singular_value
 
 np.set_printoptions(precision=4, suppress=True)
 notebook_start = time.perf_counter()
@@ -102,7 +111,7 @@ for k in range(7, -1, -1):  # step k+1 maps h_k -> h_{k+1}; hs[k] is h_{k+1}
     g = g @ J  # dL/dh_k = dL/dh_{k+1} J_{k+1}
     by_hand.append(g)
 
-_, d_h0, _ = bptt(cell, cache, np.zeros_like(outputs), d_final_state=v)
+_, d_h0, _ = bptt(cell, np.zeros_like(outputs), cache, d_final_state=v)
 assert np.allclose(by_hand[-1], d_h0[0], rtol=1e-12, atol=1e-15)
 print("‖dL/dh_t‖ for t = 8, 7, ..., 0:", np.round([np.linalg.norm(g) for g in by_hand], 4))
 print("By hand (a product of 8 Jacobians) == bptt's gradient on the initial state.")
@@ -217,9 +226,9 @@ for bias in (0.0, 1.0, 3.0):
     curves[f"LSTM forget bias {bias:g}"] = gradient_flow("lstm", gate_bias=bias, length=100)[1]
 
 fig, ax = plt.subplots(figsize=(9, 4.2))
-for (name, curve), colour in zip(curves.items(), ["#fdae6b", "#e6550d", "#a63603", "#7f2704",
+for (name, curve), color in zip(curves.items(), ["#fdae6b", "#e6550d", "#a63603", "#7f2704",
                                                   "#9ecae1", "#3182bd", "#08519c"]):
-    _ = ax.plot(lags, curve, color=colour, lw=2, ls="-" if name.startswith("LSTM") else "--", label=name)
+    _ = ax.plot(lags, curve, color=color, lw=2, ls="-" if name.startswith("LSTM") else "--", label=name)
 _ = ax.axhline(0, color="grey", lw=0.8, ls=":")
 _ = ax.set(xlabel="lag T − t (steps back)", ylabel="log10 ‖∂h_T/∂s_t‖ / ‖∂h_T/∂s_T‖",
            title="How much error reaches back: RNN (dashed) and LSTM (solid), T = 100")
@@ -350,17 +359,33 @@ print("A forget gate below 1 is a leak: slow with bias 3, but after 1,000 steps 
 # distractors pass, read it at the last step (o = 1). The gates open on flags in the input.
 
 # %% slideshow={"slide_type": "fragment"}
-def write_keep_read_cell(forget_bias=40.0):
-    """Inputs per step: (value, write flag, read flag). i opens on write, o on read; f is constant."""
-    cell = LSTMCell(3, 1, seed=0)
+SHUT, OPEN = -40.0, 40.0  # sigmoid(-40) = 0.0 and sigmoid(40) = 1.0 exactly (checked above)
+INPUTS = ("value", "write", "read")  # what each step shows the cell
+# gate: (the input it reads, its weight, its bias). A flag of 1 moves a gate from SHUT to OPEN.
+GATES = {
+    "i": ("write", OPEN - SHUT, SHUT),  # shut, open on a write
+    "f": (None, 0.0, OPEN),  # always open: keep (forget_bias replaces OPEN below)
+    "g": ("value", 1.0, 0.0),  # the candidate: tanh(value)
+    "o": ("read", OPEN - SHUT, SHUT),  # shut, open on a read
+}
+
+
+def write_keep_read_cell(forget_bias=OPEN):
+    """One LSTM unit wired by the GATES table; W_h = 0, so only the flags move the gates."""
+    cell = LSTMCell(len(INPUTS), 1, seed=0)
     p = cell.params
     p["W_h"][:] = 0.0
     p["W_x"][:] = 0.0
-    p["W_x"][1, 0], p["b"][0] = 80.0, -40.0  # i = sigmoid(80 write - 40): exactly 0 or 1
-    p["b"][1] = forget_bias  # f
-    p["W_x"][0, 2], p["b"][2] = 1.0, 0.0  # g = tanh(value)
-    p["W_x"][2, 3], p["b"][3] = 80.0, -40.0  # o = sigmoid(80 read - 40)
+    for block, (gate, (source, weight, bias)) in enumerate(GATES.items()):  # blocks in order i, f, g, o
+        if source is not None:
+            p["W_x"][INPUTS.index(source), block] = weight
+        p["b"][block] = forget_bias if gate == "f" else bias
     return cell
+
+
+print("gate  reads    weight   bias")
+for gate, (source, weight, bias) in GATES.items():
+    print(f"{gate:>4}  {source or '-':6s} {weight:7.0f} {bias:6.0f}")
 
 
 def write_then_read(cell, gap, value=0.8, seed=0):
@@ -371,7 +396,7 @@ def write_then_read(cell, gap, value=0.8, seed=0):
     outputs, final, cache = dynamic_rnn(cell, x, return_cache=True)
     d_out = np.zeros_like(outputs)
     d_out[0, -1, 0] = 1.0  # dL/dh_T = 1
-    d_inputs, _, _ = bptt(cell, cache, d_out)
+    d_inputs, _, _ = bptt(cell, d_out, cache)
     return outputs[0, :, 0], d_inputs[0, 0, 0]  # the outputs, and dh_T / d(value written at step 0)
 
 
@@ -381,6 +406,27 @@ for gap in (10, 100, 1000):
     print(f"gap {gap:4d}: h = 0 until the read, then tanh(tanh(0.8)) = {h[-1]:.4f}; dh_T/dvalue_0 = {grad:.6f}")
 print("The same number whatever the gap: the input gate kept 1,000 distractors out, the output gate")
 print("hid the cell until the read, and the error reaches the written value undiminished.")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The gates of the 10-step run, step by step (what to project: the numbers, not the weights):
+
+# %% slideshow={"slide_type": "fragment"}
+demo = write_keep_read_cell()
+x_demo = np.zeros((1, 11, 3))
+x_demo[0, :, 0] = np.random.default_rng(0).uniform(-1, 1, 11)
+x_demo[0, 0] = (0.8, 1.0, 0.0)
+x_demo[0, -1, 2] = 1.0
+state = demo.zero_state(1)
+print("step  value write read |   i    f    o |     c      h")
+for t in range(11):
+    state, rec = demo.step(x_demo[:, t], state)
+    if t in (0, 1, 2, 9, 10):
+        v, w, r = x_demo[0, t]
+        print(f"{t:4d} {v:+6.2f} {w:5.0f} {r:4.0f} | {rec.i[0, 0]:3.0f}  {rec.f[0, 0]:3.0f}  {rec.o[0, 0]:3.0f} | "
+              f"{state.c[0, 0]:+.3f} {state.h[0, 0]:+.3f}")
+    elif t == 3:
+        print(" ...")
+assert state.c[0, 0] == np.tanh(0.8) and state.h[0, 0] == np.tanh(np.tanh(0.8))
 
 # %% slideshow={"slide_type": "fragment"}
 _, leak = write_then_read(write_keep_read_cell(forget_bias=3.0), 100)
@@ -498,9 +544,27 @@ print("A hundredth away the gradient is below 0.1; a trillionth away it is above
 print("Gradient descent sees a gentle slope, then one enormous step: Pascanu's Algorithm 1 caps it.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Try it: descend the cliff yourself
+#
+# The start below is the one that jumped farthest without clipping. Move the learning rate, turn
+# clipping on (0 = off), or pick another start, and watch the path (white; the red ring is where
+# it ends after 300 steps).
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+i, j = np.unravel_index(np.argmax(free.jump), free.jump.shape)
+CliffDescent(w0=float(w0[i, j]), b0=float(b0[i, j]), lr=0.5, clip=0.0)
+
+# %% slideshow={"slide_type": "fragment"}
+wild = descent_summary(float(w0[i, j]), float(b0[i, j]), lr=0.5, clip=0)
+tame = descent_summary(float(w0[i, j]), float(b0[i, j]), lr=0.5, clip=1.0)
+assert wild["longest_step"] > 100 and tame["longest_step"] <= 0.5 + 1e-12
+print(f"From w = {w0[i, j]:.1f}, b = {b0[i, j]:.1f}: without clipping one step is longer than 100 units;")
+print("clipped at 1, no step is longer than 0.5, the widget's starting settings.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Clipping inside real training
 #
-# `lstm_lesson.optim.clip_by_global_norm` is Algorithm 1 for all the model's gradients together:
+# `lstm_lesson.core.optim.clip_by_global_norm` is Algorithm 1 for all the model's gradients together:
 # if $\|g\| \ge$ threshold, $g \leftarrow \text{threshold}\cdot g/\|g\|$. Here a 16-unit RNN starts
 # with λ1 = 3 on the adding problem of section 6 and trains with plain SGD, learning rate 0.5,
 # three seeds, with and without clipping at 1.
@@ -603,19 +667,34 @@ sizes = {kind: sum(p.size for p in AddingModel(kind, h).params.values()) for kin
 print(f"weights: LSTM with 16 units {sizes['lstm']:,}; RNN with 32 units {sizes['rnn']:,} (read-out included)")
 assert abs(sizes["lstm"] - sizes["rnn"]) < 0.1 * sizes["lstm"]
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "fragment"}
 long_lag = {}
-for seed in (0, 1, 2):
-    long_lag["lstm", seed] = run = train_adding("lstm", length=50, hidden_size=16, gate_bias=3.0, seed=seed,
-                                                max_steps=2000)
-    print(f"LSTM seed {seed}: solved={run.solved} after {run.steps} steps ({run.sequences:,} sequences), "
-          f"{run.test_correct:.1%} of test sequences right (always 0.5: {always_half_baseline(50, seed):.1%})")
+
+
+def race_adding(cell, seeds):
+    """Train and report; the LSTM: 16 units, forget bias 3, up to 2,000 steps; the RNN: 32 units, 1,500."""
+    for seed in seeds:
+        if cell == "lstm":
+            run = train_adding("lstm", length=50, hidden_size=16, gate_bias=3.0, seed=seed, max_steps=2000)
+        else:
+            run = train_adding("rnn", length=50, hidden_size=32, seed=seed, max_steps=1500)
+        long_lag[cell, seed] = run
+        print(f"{cell.upper():4s} seed {seed}: solved={run.solved} after {run.steps} steps ({run.sequences:,} "
+              f"sequences), {run.test_correct:.1%} of test sequences right "
+              f"(always 0.5: {always_half_baseline(50, seed):.1%})")
+
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-for seed in (0, 1, 2):
-    long_lag["rnn", seed] = run = train_adding("rnn", length=50, hidden_size=32, seed=seed, max_steps=1500)
-    print(f"RNN  seed {seed}: solved={run.solved} after {run.steps} steps ({run.sequences:,} sequences), "
-          f"{run.test_correct:.1%} of test sequences right (always 0.5: {always_half_baseline(50, seed):.1%})")
+race_adding("lstm", (0, 1))
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+race_adding("lstm", (2,))
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+race_adding("rnn", (0, 1))
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+race_adding("rnn", (2,))
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 3.4))
@@ -694,7 +773,7 @@ assert lstm_weights > 10 * 93
 # backpropagation through time. Here the error from the answer is allowed to flow back only
 # `window` steps. With T = 40 the marks lie 20 or more steps before the last step (the first one
 # 30 or more). The run is too long for a class (about a minute), so the package ran it once,
-# `truncation_race()` in `lstm_lesson.adding_experiments`, and stored the result; this cell reads
+# `truncation_race()` in `lstm_lesson.experiments.adding_experiments`, and stored the result; this cell reads
 # it, and the tests recompute a seeded part and compare.
 
 # %% slideshow={"slide_type": "fragment"}

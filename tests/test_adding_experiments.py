@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from lstm_lesson.adding_experiments import (
+from lstm_lesson.classroom.exercises.lesson04_try import check_try_it
+from lstm_lesson.experiments.adding_experiments import (
     always_half_baseline,
     load_truncation_race,
     spectral_trace,
     train_truncated,
     truncation_race,
 )
-from lstm_lesson.exercises.lesson04_try import check_try_it
 
 
 def test_stored_truncation_race_recomputes_exactly_for_a_seeded_subset():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lstm_lesson import LSTMCell, LSTMState, RNNCell, sigmoid
-from lstm_lesson.exercises import lesson01 as L1
-from lstm_lesson.exercises import lesson02 as L2
+from lstm_lesson.classroom.exercises import lesson01 as L1
+from lstm_lesson.classroom.exercises import lesson02 as L2
 
 E = L1.RNN_EXAMPLE
 

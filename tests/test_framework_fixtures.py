@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lstm_lesson import to_keras_weights, to_tf1_weights, to_torch_state_dict
-from lstm_lesson.framework_fixtures import FIXTURES, compare_fixture, load_fixture
+from lstm_lesson.experiments.framework_fixtures import FIXTURES, compare_fixture, load_fixture
 
 CONVERTIBLE = [name for name in FIXTURES if name != "keras_gru_reset_after_false"]
 
@@ -55,10 +55,10 @@ def test_keras_gru_without_reset_after_is_chos_v3_gru():
 def test_export_gives_back_the_frameworks_arrays(name, export):
     """Import then export: Keras's arrays come back exactly; PyTorch's LSTM biases come back as their
     sum (only the sum matters); the GRU keeps both of its biases."""
-    from lstm_lesson.framework_fixtures import _import
+    from lstm_lesson.experiments.framework_fixtures import import_fixture_weights
 
     meta, a = load_fixture(name)
-    exported = export(_import(name, meta, a))
+    exported = export(import_fixture_weights(name, meta, a))
     if name.startswith("keras"):
         for k, layer in enumerate(exported):
             for part, value in zip(("kernel", "recurrent_kernel", "bias"), layer):
@@ -74,10 +74,10 @@ def test_export_gives_back_the_frameworks_arrays(name, export):
 
 
 def test_tf1_export_gives_back_the_frameworks_variables():
-    from lstm_lesson.framework_fixtures import _import
+    from lstm_lesson.experiments.framework_fixtures import import_fixture_weights
 
     meta, a = load_fixture("tf1_lstm")
-    exported = to_tf1_weights(_import("tf1_lstm", meta, a), forget_bias=meta["forget_bias"])
+    exported = to_tf1_weights(import_fixture_weights("tf1_lstm", meta, a), forget_bias=meta["forget_bias"])
     for name, value in exported.items():
         np.testing.assert_allclose(value, a[name.replace("/", "__")], rtol=0, atol=1e-15)
 
