@@ -29,7 +29,7 @@ def test_stored_race_has_three_seeds_per_cell_and_its_settings():
     assert cells == {"rnn", "gru", "lstm"}
     for cell in cells:
         assert sorted(r["seed"] for r in race["runs"] if r["cell"] == cell) == [0, 1, 2]
-    assert race["settings"]["max_steps"] == 4000 and set(race["ngram"]) == {"1", "2", "3", "4", "5"}
+    assert race["settings"]["max_steps"] == 8000 and set(race["ngram"]) == {"1", "2", "3", "4", "5"}
 
 
 def test_ngram_counts_by_hand():
