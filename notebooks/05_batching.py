@@ -503,9 +503,10 @@ assert 0.55 < read < 0.70 and 0.2 < twice < 0.3 and 0.35 < twice / read < 0.5
 # `get_batches` drops the tail that does not fill a batch: for the notes' example, 200 of 1,000
 # elements, the same 200 in every pass over the text. Two remedies:
 #
-# 1. **A random offset per epoch** (d2l's `seq_data_iter_sequential` starts each epoch at a random
-#    offset below `n_steps`): skip the first `offset` elements, so the cut moves a little. The
-#    package's `training.train` does this (lesson 6 uses it).
+# 1. **A random offset per epoch** (d2l's `seq_data_iter_sequential` starts each epoch at
+#    `random.randint(0, num_steps)`, 0 to `num_steps` inclusive; the package's `training.train`
+#    draws 0 to `n_steps − 1`): skip the first `offset` elements, so the cut moves a little.
+#    Lesson 6 trains with it.
 # 2. **A shorter final window**: rows as long as the text allows, `(len − 1) // batch_size`,
 #    read in full windows and one last, shorter window. Nothing but fewer than `batch_size`
 #    elements is dropped.
@@ -544,7 +545,7 @@ for (n, st), share in dropped.items():
 assert abs(dropped[1000, "fixed start"] - 0.2) < 0.01 and dropped[1000, "random offset"] > 0.15
 assert all(dropped[n, "random offset"] <= dropped[n, "fixed start"] for n in (1000, 90_000))
 assert all(dropped[n, "short last window"] < 0.01 for n in (1000, 90_000))
-print("A random offset below n_steps moves the cut by at most n_steps, so it shrinks the never-read tail")
+print("A random offset of at most n_steps moves the cut by at most n_steps, so it shrinks the never-read tail")
 print("only a little; what it buys is variety (d2l: 'both coverage and randomness'): the windows start at")
 print("different characters every epoch. A shorter last window reads all but fewer than batch_size")
 print("elements, at the price of one odd-sized batch per pass.")
@@ -583,9 +584,9 @@ print(f"32 sequences in parallel: {speed_up:.0f} times as many characters per se
 
 # %% slideshow={"slide_type": "fragment"}
 assert speed_up > 2
-print("Measured in the same run: a batch of 32 rows trains more than twice as many characters per second")
-print("as one row (4 to 6 times on the 2-core machine this lesson was written on, under other load).")
-print("Each step is one matrix product for all rows, instead of 32 small ones in turn.")
+print("Measured in the same run: a batch of 32 rows trains more than twice as many characters per second as")
+print("one row (the ratio itself is printed above). Each step is one matrix product for all rows, instead of")
+print("32 small ones in turn.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What to take away
@@ -597,7 +598,8 @@ print("Each step is one matrix product for all rows, instead of 32 small ones in
 #   start for the next (stateful), which equals reading the whole row at once (checked above).
 # - Random windows (stateless) can be shuffled but start cold and read the text unevenly.
 # - The dropped tail: a random offset per epoch moves it a little; a shorter last window removes it.
-# - Batching is parallel work: 32 rows at once train many times more characters per second (measured above).
+# - Batching is parallel work: 32 rows at once train more than twice as many characters per second
+#   as one row (the ratio measured above).
 #
 # **Next, lesson 6:** a two-layer character LSTM trained on these windows, in numpy, in under a minute.
 

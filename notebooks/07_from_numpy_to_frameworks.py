@@ -43,6 +43,7 @@ import numpy as np
 from lstm_lesson import (
     CharModel,
     LSTMCell,
+    LSTMState,
     MultiRNNCell,
     dynamic_rnn,
     from_keras_weights,
@@ -204,7 +205,7 @@ text = fable_corpus()
 vocab = Vocabulary.from_text(text)
 train_text, val_text = split_text(text)
 model = CharModel(vocab.size, 32, 2, cell="lstm", seed=0, dtype=np.float64)
-history = train(model, vocab.encode(train_text), vocab.encode(val_text), max_steps=300, max_seconds=40,
+history = train(model, vocab.encode(train_text), vocab.encode(val_text), max_steps=200, max_seconds=1e9,
                 lr=1e-2, eval_every=100)
 print(status_text(history))
 
@@ -373,6 +374,24 @@ for result in fixture_checks.values():
 for name, result in fixture_checks.items():
     if name != "keras_gru_reset_after_false":
         assert not result.error and result.out_gap < 1e-12 and result.state_gap < 1e-12, name
+assert "reset_after=False applies r before the matmul" in fixture_checks["keras_gru_reset_after_false"].error
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What 1e-12 rules out: the same PyTorch weights imported with two gate blocks swapped (f and g,
+# as a wrong gate order would) are far off.
+
+# %% slideshow={"slide_type": "fragment"}
+meta, fx = load_fixture("torch_lstm")
+H = fx["weight_hh_l0"].shape[1]
+swapped = {}
+for key, value in fx.items():
+    if key.startswith(("weight_", "bias_")):
+        blocks = np.split(value, 4, axis=0)
+        swapped[key] = np.concatenate([blocks[0], blocks[2], blocks[1], blocks[3]], axis=0)
+state0 = tuple(LSTMState(h, c) for h, c in zip(fx["h0"], fx["c0"]))
+wrong_order = dynamic_rnn(from_torch_state_dict(swapped, cell="lstm"), fx["x"], state0)[0]
+assert np.abs(wrong_order - fx["out"]).max() > 1e-2
+print(f"f and g blocks swapped: off by more than 0.01 from PyTorch {meta['version']}'s outputs.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Every LSTM and GRU layout the package converts gives the framework's own outputs and final
@@ -382,7 +401,14 @@ for name, result in fixture_checks.items():
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The GRU: where learners go wrong
 #
-# Three GRUs share a name. PyTorch (gates **r, z, n**) and Keras with `reset_after=True` (gates
+# Three GRUs share a name. Their layouts, as the package describes them:
+
+# %% slideshow={"slide_type": "fragment"}
+for framework in ("ours", "torch", "keras"):
+    print(describe_layout(framework, "gru"), end="\n\n")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# PyTorch (gates **r, z, n**) and Keras with `reset_after=True` (gates
 # **z, r, h**, the default since TensorFlow 2) apply the reset gate *after* the recurrent matmul,
 # as Cho et al.'s arXiv 1406.1078 **v1** does and as our `GRUCell` does. Keras with
 # `reset_after=False` applies it *before*, $(r \odot h)\,U$, as the paper's **v3** does: a

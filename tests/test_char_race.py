@@ -20,7 +20,8 @@ def test_stored_race_recomputes_exactly_for_a_seeded_prefix():
     stored = next(r for r in load_char_race()["runs"] if r["cell"] == "rnn" and r["seed"] == 1)
     fresh = race_run("rnn", 1, max_steps=500)
     assert fresh["val_steps"] == stored["val_steps"][:2] == [250, 500]
-    assert fresh["val_loss"] == stored["val_loss"][:2]
+    # float32 training: another BLAS build may move the last digits, not the third decimal
+    np.testing.assert_allclose(fresh["val_loss"], stored["val_loss"][:2], rtol=0, atol=1e-3)
 
 
 def test_stored_race_has_three_seeds_per_cell_and_its_settings():

@@ -13,7 +13,7 @@ one with ``.``; but speech also calls the animals by name ("Old Fox" for "the ol
 names inside the sentence give the end away without any memory of the quote. The probe removes
 that cue: it writes the SAME narrated sentence (names in narration form) once after an opening
 quote and once as narration, and reads p(end is ! or ?) at its end. The two texts differ only
-in what came before the sentence, 30 to 80 characters back; an n-gram model of order 5 gives the
+in what came before the sentence, dozens of characters back; an n-gram model of order 5 gives the
 two exactly the same answer. Any difference is memory of the quote.
 """
 

@@ -33,8 +33,9 @@ def fixtures_dir() -> Path:
         candidate = parent / "assets" / "fixtures"
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("assets/fixtures: not found above the package; it ships with the repository "
-                            "(run tools/make_framework_fixtures.py to rebuild it)")
+    raise FileNotFoundError("assets/fixtures: not found above the package. The fixtures ship with the "
+                            "repository, not the wheel: install the package editable from a clone "
+                            "(pip install -e .), or rebuild them with tools/make_framework_fixtures.py")
 
 
 def load_fixture(name: str) -> tuple[dict, dict]:
@@ -62,6 +63,8 @@ class FixtureCheck:
         who = f"{self.meta['framework']} {self.meta['version']}: {self.meta['layer']}"
         if self.error:
             return f"{who}\n  not importable: {self.error}"
+        if max(self.out_gap, self.state_gap) < 1e-12:
+            return f"{who}\n  outputs and final states: ours within 1e-12 of theirs"
         return f"{who}\n  max |ours - theirs|: outputs {self.out_gap:.1e}, final states {self.state_gap:.1e}"
 
 
