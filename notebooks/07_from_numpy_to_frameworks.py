@@ -54,7 +54,12 @@ from lstm_lesson import (
     to_tf1_weights,
     to_torch_state_dict,
 )
-from lstm_lesson.classroom.exercises.lesson07 import check_tf1_export, check_torch_export, check_torch_import
+from lstm_lesson.classroom.exercises.lesson07 import (
+    check_keras_gru_bias,
+    check_tf1_export,
+    check_torch_export,
+    check_torch_import,
+)
 from lstm_lesson.classroom.monitor import status_text
 from lstm_lesson.core.interop import describe_layout
 from lstm_lesson.core.text import Vocabulary, fable_corpus, split_text
@@ -582,6 +587,38 @@ assert np.array_equal(bias, tf1_vars["rnn/multi_rnn_cell/cell_0/basic_lstm_cell/
 
 # %% slideshow={"slide_type": "fragment"}
 feedback = check_tf1_export(solution_to_tf1_layer)
+print(feedback)
+assert feedback
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 4 · The Keras GRU's bias
+#
+# Our `GRUCell` keeps two biases, `b_x` and `b_h`, each (3H,) in gate order r, z, n. Write
+# `keras_gru_bias(b_x, b_h)` returning the `bias` that `keras.layers.GRU(reset_after=True)` stores:
+# shape (2, 3H), gate order z, r, h (section 6 printed the layout).
+
+# %% slideshow={"slide_type": "fragment"}
+def keras_gru_bias(b_x, b_h):
+    return np.stack([b_x, b_h])
+
+
+first_try = check_keras_gru_bias(keras_gru_bias)
+assert not first_try  # print(first_try) to read what the check says about it
+
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: two rows (input bias, recurrent bias); in each, the blocks r, z, n become z, r, n (Keras: z, r, h).
+def solution_keras_gru_bias(b_x, b_h):
+    H = len(b_x) // 3
+
+    def keras_order(a):
+        return np.concatenate([a[H:2 * H], a[:H], a[2 * H:]])
+
+    return np.stack([keras_order(b_x), keras_order(b_h)])
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_keras_gru_bias(solution_keras_gru_bias)
 print(feedback)
 assert feedback
 

@@ -85,3 +85,23 @@ def test_tf1_export_gives_back_the_frameworks_variables():
 def test_unknown_fixture_is_a_clear_error():
     with pytest.raises(ValueError, match="name: expected one of"):
         load_fixture("torch_rnn")
+
+
+def test_keras_gru_bias_exercise_names_each_mistake():
+    import numpy as np
+
+    from lstm_lesson.classroom.exercises.lesson07 import check_keras_gru_bias
+
+    def reorder(a):
+        H = len(a) // 3
+        return np.concatenate([a[H:2 * H], a[:H], a[2 * H:]])
+
+    assert check_keras_gru_bias(lambda bx, bh: np.stack([reorder(bx), reorder(bh)]))
+    cases = {
+        "swap the first two blocks": lambda bx, bh: np.stack([bx, bh]),
+        "rows are swapped": lambda bx, bh: np.stack([reorder(bh), reorder(bx)]),
+        "CuDNNGRU": lambda bx, bh: np.concatenate([reorder(bx), reorder(bh)]),
+    }
+    for words, fn in cases.items():
+        feedback = check_keras_gru_bias(fn)
+        assert not feedback and words in str(feedback) and str(feedback).startswith("Not yet")
