@@ -68,3 +68,13 @@ def test_top_guesses_rank_and_html():
     assert all(best[0][1] >= best[1][1] >= best[2][1] for _, _, best in rows)
     html = top_guesses_html(rows, title="t")
     assert html.count("<tr>") == 4 and "␣" in html
+
+
+def test_witten_bell_by_hand():
+    m = NGramModel("abab", 2, smoothing="witten-bell")
+    # order 1: a, b twice each of 4 (1 type... 2 types): lam1 = 4 / 6; p1 = 4/6 * [.5, .5] + 2/6 * [.5, .5]
+    # order 2 after "a": "b" twice, one type: lam2 = 2 / 3; p = 2/3 * [0, 1] + 1/3 * [.5, .5]
+    np.testing.assert_allclose(m.probabilities("a"), [1 / 6, 5 / 6])
+    np.testing.assert_allclose(m.probabilities("z"), [0.5, 0.5])  # unseen context: the shorter one
+    with pytest.raises(ValueError, match="smoothing"):
+        NGramModel("abab", 2, smoothing="kneser")
