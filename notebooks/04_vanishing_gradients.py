@@ -899,8 +899,8 @@ assert np.isclose(carousel_factor_solution(f500)[0], float(sigmoid(3.0)) ** 500)
 #   error carousel. The gates decide what enters and what is shown.
 # - Exploding gradients are cliffs: a gentle slope, then a wall. Clipping keeps the step's direction
 #   and caps its length.
-# - On the adding problem the LSTM solves a lag of 25+ steps (3 of 3 seeds, each in a few seconds
-#   here: the stored run keeps the seconds);
+# - On the adding problem the LSTM solves a lag of 25+ steps (3 of 3 seeds, 4 to 10 seconds each
+#   on the 2 shared cores that stored the run);
 #   the RNN scores what always answering 0.5 scores (about 15%): it learned nothing.
 # - Truncated BPTT with a window shorter than the lag cannot learn the task; a full window can
 #   (stored run, 3 seeds per window).
