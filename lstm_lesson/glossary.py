@@ -38,7 +38,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="学习门", english="learn gate",
         standard="input gate × cell input, i ⊙ g",
-        d2l="input gate I_t ⊙ input node C̃_t", d2l_zh='输入门 I_t ⊙ 候选记忆元 C̃_t', colah='i_t ∗ C̃_t (input gate layer × new candidate values)',
+        d2l="input gate I_t ⊙ input node C̃_t",
+        d2l_zh='输入门 I_t ⊙ 候选记忆元 C̃_t',
+        colah='i_t ∗ C̃_t (input gate layer × new candidate values)',
         dlai="Γu ⊙ c̃⟨t⟩ (update gate × candidate)",
         pytorch="i * g", attributes=("LSTMStep.learn_gate", "LSTMStep.i", "LSTMStep.g"),
         meaning="what is learned now: the candidate N_t = g, scaled by the gate i_t",
@@ -48,7 +50,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="遗忘门", english="forget gate",
         standard="forget gate applied to the old cell, f ⊙ c_{t−1}",
-        d2l="forget gate F_t ⊙ C_{t−1}", d2l_zh='遗忘门 F_t ⊙ C_{t−1}', colah='f_t ∗ C_{t−1} (forget gate layer)',
+        d2l="forget gate F_t ⊙ C_{t−1}",
+        d2l_zh='遗忘门 F_t ⊙ C_{t−1}',
+        colah='f_t ∗ C_{t−1} (forget gate layer)',
         dlai="Γf ⊙ c⟨t−1⟩", pytorch="f * c",
         attributes=("LSTMStep.forget_gate", "LSTMStep.f"),
         meaning="the part of the long-term memory that is kept",
@@ -57,7 +61,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="记忆门", english="remember gate",
         standard="cell state update, c_t = f ⊙ c_{t−1} + i ⊙ g",
-        d2l="memory cell internal state C_t", d2l_zh='记忆元 C_t', colah='C_t = f_t ∗ C_{t−1} + i_t ∗ C̃_t',
+        d2l="memory cell internal state C_t",
+        d2l_zh='记忆元 C_t',
+        colah='C_t = f_t ∗ C_{t−1} + i_t ∗ C̃_t',
         dlai="c⟨t⟩", pytorch="c",
         attributes=("LSTMStep.remember_gate", "LSTMStep.c"),
         meaning="the new long-term memory: forget gate output plus learn gate output",
@@ -66,7 +72,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="使用门", english="use gate",
         standard="output gate applied to the cell, h_t = o ⊙ tanh(c_t)",
-        d2l="output gate O_t ⊙ tanh(C_t) = hidden state H_t", d2l_zh='输出门 O_t ⊙ tanh(C_t) = 隐状态 H_t', colah='h_t = o_t ∗ tanh(C_t)',
+        d2l="output gate O_t ⊙ tanh(C_t) = hidden state H_t",
+        d2l_zh='输出门 O_t ⊙ tanh(C_t) = 隐状态 H_t',
+        colah='h_t = o_t ∗ tanh(C_t)',
         dlai="a⟨t⟩ = Γo ⊙ tanh(c⟨t⟩)",
         pytorch="h = o * tanh(c)", attributes=("LSTMStep.use_gate", "LSTMStep.o", "LSTMStep.h"),
         meaning="the new short-term memory, which is also the cell's output; lesson 02 reads it two ways: "
@@ -77,7 +85,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="Nt", english="new information (the candidate)",
         standard="cell input / candidate, g_t = tanh(·)",
-        d2l="input node C̃_t", d2l_zh='候选记忆元 C̃_t', colah='C̃_t (new candidate values)',
+        d2l="input node C̃_t",
+        d2l_zh='候选记忆元 C̃_t',
+        colah='C̃_t (new candidate values)',
         dlai="candidate value c̃⟨t⟩", pytorch="g",
         attributes=("LSTMStep.g",),
         meaning="a tanh mix of the short-term memory and the current input, in (−1, 1)",
@@ -86,7 +96,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="输入门", english="input gate",
         standard="input gate i_t = σ(·)",
-        d2l="input gate I_t", d2l_zh='输入门 I_t', colah='input gate layer i_t',
+        d2l="input gate I_t",
+        d2l_zh='输入门 I_t',
+        colah='input gate layer i_t',
         dlai="update gate Γu", pytorch="i",
         attributes=("LSTMStep.i",),
         meaning="how much of the candidate is written into the cell (the notes' learn gate calls i_t a 遗忘因子)",
@@ -95,7 +107,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="遗忘因子", english="forget factor",
         standard="forget gate activation f_t = σ(·)",
-        d2l="forget gate F_t", d2l_zh='遗忘门 F_t', colah='forget gate layer f_t',
+        d2l="forget gate F_t",
+        d2l_zh='遗忘门 F_t',
+        colah='forget gate layer f_t',
         dlai="forget gate Γf", pytorch="f",
         attributes=("LSTMStep.f", "LSTMCell.forget_bias"),
         meaning="the notes' word for EVERY sigmoid factor in (0, 1): f_t on the old cell (near 0 wipes the "
@@ -105,7 +119,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="输出门", english="output gate",
         standard="output gate o_t = σ(·)",
-        d2l="output gate O_t", d2l_zh='输出门 O_t', colah='output o_t',
+        d2l="output gate O_t",
+        d2l_zh='输出门 O_t',
+        colah='output o_t',
         dlai="output gate Γo", pytorch="o",
         attributes=("LSTMStep.o",),
         meaning="how much of tanh(c_t) is shown as the hidden state",
@@ -114,7 +130,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="更新门", english="update gate (the notes' name for the cell update)",
         standard="cell state update, c_t = f ⊙ c_{t−1} + i ⊙ g",
-        d2l="memory cell internal state C_t", d2l_zh='记忆元 C_t (d2l-zh 的“更新门”是 GRU 的 Z_t，不是它)', colah='C_t (“update the old cell state”)',
+        d2l="memory cell internal state C_t",
+        d2l_zh='记忆元 C_t (d2l-zh 的“更新门”是 GRU 的 Z_t，不是它)',
+        colah='C_t (“update the old cell state”)',
         dlai="c⟨t⟩ (not Γu, which is the input gate)",
         pytorch="c", attributes=("LSTMStep.c",),
         meaning="the notes' second name for the remember gate; not the GRU's update gate z, which "
@@ -125,7 +143,9 @@ TERMS: tuple[Term, ...] = (
     # ----- the two memories ------------------------------------------------------------------
     Term(
         notes="长期记忆", english="long-term memory",
-        standard="cell state c_t", d2l="memory cell internal state C_t", d2l_zh='记忆元 C_t', colah='cell state C_t',
+        standard="cell state c_t", d2l="memory cell internal state C_t",
+        d2l_zh='记忆元 C_t',
+        colah='cell state C_t',
         dlai="memory cell c⟨t⟩",
         pytorch="c (c_n)", attributes=("LSTMState.c", "LSTMStep.c"),
         meaning="what the LSTM carries from step to step through additions, not squashing",
@@ -133,7 +153,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="短期记忆", english="short-term memory",
-        standard="hidden state h_t", d2l="hidden state H_t", d2l_zh='隐状态 H_t', colah='hidden state h_t',
+        standard="hidden state h_t", d2l="hidden state H_t",
+        d2l_zh='隐状态 H_t',
+        colah='hidden state h_t',
         dlai="activation a⟨t⟩",
         pytorch="h (h_n, output)", attributes=("LSTMState.h", "LSTMStep.h"),
         meaning="the output of each step, fed back in with the next input",
@@ -141,7 +163,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="单元状态", english="cell state",
-        standard="cell state c_t", d2l="memory cell internal state C_t", d2l_zh='记忆元 C_t', colah='cell state C_t',
+        standard="cell state c_t", d2l="memory cell internal state C_t",
+        d2l_zh='记忆元 C_t',
+        colah='cell state C_t',
         dlai="memory cell c⟨t⟩",
         pytorch="c", attributes=("LSTMState.c", "LSTMStep.c"),
         meaning="the long-term memory under its textbook name",
@@ -149,7 +173,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="隐层状态", english="hidden-layer state",
-        standard="hidden state h_t", d2l="hidden state H_t", d2l_zh='隐状态 H_t', colah='hidden state h_t',
+        standard="hidden state h_t", d2l="hidden state H_t",
+        d2l_zh='隐状态 H_t',
+        colah='hidden state h_t',
         dlai="activation a⟨t⟩",
         pytorch="h", attributes=("LSTMState.h", "LSTMStep.h"),
         meaning="the short-term memory under its textbook name; computed from the cell state",
@@ -161,7 +187,8 @@ TERMS: tuple[Term, ...] = (
         standard="GRU (Cho et al. 2014, arXiv 1406.1078): reset gate r, update gate z, candidate n; "
                  "standard Chinese 门控循环单元",
         d2l="reset gate R_t, update gate Z_t, candidate hidden state H̃_t",
-        d2l_zh='门控循环单元（GRU）：重置门 R_t，更新门 Z_t，候选隐状态 H̃_t', colah='GRU: r_t, z_t, h̃_t; h_t = (1 − z_t) ∗ h_{t−1} + z_t ∗ h̃_t (z on the NEW state)',
+        d2l_zh='门控循环单元（GRU）：重置门 R_t，更新门 Z_t，候选隐状态 H̃_t',
+        colah='GRU: r_t, z_t, h̃_t; h_t = (1 − z_t) ∗ h_{t−1} + z_t ∗ h̃_t (z on the NEW state)',
         dlai="relevance gate Γr, update gate Γu (= 1 − z), candidate c̃",
         pytorch="nn.GRU: r, z, n",
         attributes=("lstm_lesson.GRUCell", "GRUStep.r", "GRUStep.z", "GRUStep.n"),
@@ -172,7 +199,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="窥视孔连接", english="peephole connections",
-        standard="peephole connections (Gers & Schmidhuber 2000, diagonal weights)", d2l="", d2l_zh='', colah='peephole connections: every gate reads [C, h, x] through a full weight matrix',
+        standard="peephole connections (Gers & Schmidhuber 2000, diagonal weights)", d2l="",
+        d2l_zh='',
+        colah='peephole connections: every gate reads [C, h, x] through a full weight matrix',
         dlai="",
         pytorch="(none in nn.LSTM)",
         attributes=("lstm_lesson.PeepholeLSTMCell", 'PeepholeLSTMCell.params["p_i"]',
@@ -184,7 +213,9 @@ TERMS: tuple[Term, ...] = (
     # ----- gradients -------------------------------------------------------------------------
     Term(
         notes="梯度消失", english="vanishing gradient",
-        standard="vanishing gradient problem", d2l="vanishing gradients", d2l_zh='梯度消失', colah='the problem of long-term dependencies',
+        standard="vanishing gradient problem", d2l="vanishing gradients",
+        d2l_zh='梯度消失',
+        colah='the problem of long-term dependencies',
         dlai="vanishing gradients",
         pytorch="", attributes=("lstm_lesson.bptt",),
         meaning="the gradient shrinks by a factor each step back in time, so long lags teach nothing",
@@ -192,7 +223,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="梯度弥散", english="gradient diffusion",
-        standard="vanishing gradient problem", d2l="vanishing gradients", d2l_zh='梯度消失', colah='',
+        standard="vanishing gradient problem", d2l="vanishing gradients",
+        d2l_zh='梯度消失',
+        colah='',
         dlai="vanishing gradients",
         pytorch="", attributes=("lstm_lesson.bptt",),
         meaning="another Chinese name for the vanishing gradient",
@@ -201,7 +234,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="梯度爆炸", english="exploding gradient",
         standard="exploding gradient problem; fix: clipping by global norm (Pascanu et al. 2013)",
-        d2l="exploding gradients, gradient clipping", d2l_zh='梯度爆炸，梯度裁剪', colah='',
+        d2l="exploding gradients, gradient clipping",
+        d2l_zh='梯度爆炸，梯度裁剪',
+        colah='',
         dlai="exploding gradients, gradient clipping",
         pytorch="torch.nn.utils.clip_grad_norm_",
         attributes=("lstm_lesson.clip_by_global_norm", "lstm_lesson.global_norm"),
@@ -211,7 +246,9 @@ TERMS: tuple[Term, ...] = (
     Term(
         notes="CEC", english="constant error carousel",
         standard="constant error carousel (Hochreiter & Schmidhuber 1997, §3.2)",
-        d2l="self-connected internal state with weight 1", d2l_zh='', colah='',
+        d2l="self-connected internal state with weight 1",
+        d2l_zh='',
+        colah='',
         dlai="", pytorch="",
         attributes=("LSTMStep.f", "LSTMCell.forget_bias"),
         meaning="in 1997 a fixed self-loop of weight 1.0 (no forget gate), so the error flows back "
@@ -222,7 +259,9 @@ TERMS: tuple[Term, ...] = (
     # ----- the notes' TensorFlow 1 words -----------------------------------------------------
     Term(
         notes="BasicLSTMCell", english="basic LSTM cell (TensorFlow 1)",
-        standard="LSTM cell (one time step)", d2l="LSTM", d2l_zh='', colah='',
+        standard="LSTM cell (one time step)", d2l="LSTM",
+        d2l_zh='',
+        colah='',
         dlai="lstm_cell_forward",
         pytorch="nn.LSTMCell", attributes=("lstm_lesson.LSTMCell",),
         meaning="one LSTM step; TF1 orders its gate blocks i, j, f, o and adds forget_bias at run time",
@@ -230,7 +269,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="lstm_size", english="LSTM size",
-        standard="hidden size (number of units)", d2l="num_hiddens", d2l_zh='隐藏单元数 num_hiddens', colah='',
+        standard="hidden size (number of units)", d2l="num_hiddens",
+        d2l_zh='隐藏单元数 num_hiddens',
+        colah='',
         dlai="n_a",
         pytorch="hidden_size", attributes=("LSTMCell.hidden_size",),
         meaning="the width of h and c, shared by all four gates",
@@ -238,7 +279,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="dynamic_rnn", english="dynamic RNN (TensorFlow 1)",
-        standard="unrolling a cell over time", d2l="RNN forward over num_steps", d2l_zh='', colah='',
+        standard="unrolling a cell over time", d2l="RNN forward over num_steps",
+        d2l_zh='',
+        colah='',
         dlai="lstm_forward",
         pytorch="nn.LSTM(...)(inputs)", attributes=("lstm_lesson.dynamic_rnn",),
         meaning="run one cell over every time step: (batch, time, input) → (batch, time, hidden)",
@@ -246,7 +289,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="MultiRNNCell", english="multi-layer RNN cell (TensorFlow 1)",
-        standard="stacked (deep) RNN", d2l="deep RNN, num_layers", d2l_zh='深度循环神经网络', colah='',
+        standard="stacked (deep) RNN", d2l="deep RNN, num_layers",
+        d2l_zh='深度循环神经网络',
+        colah='',
         dlai="deep RNNs",
         pytorch="nn.LSTM(num_layers=...)", attributes=("lstm_lesson.MultiRNNCell",),
         meaning="cells stacked so each layer's h is the next layer's input",
@@ -255,7 +300,9 @@ TERMS: tuple[Term, ...] = (
     # ----- batching --------------------------------------------------------------------------
     Term(
         notes="batch_size", english="batch size",
-        standard="batch size (sequences run in parallel)", d2l="batch_size", d2l_zh='批量大小 batch_size', colah='',
+        standard="batch size (sequences run in parallel)", d2l="batch_size",
+        d2l_zh='批量大小 batch_size',
+        colah='',
         dlai="m",
         pytorch="N (batch_first=True: dim 0)", attributes=("lstm_lesson.get_batches",),
         meaning="how many rows the long sequence is cut into; the rows run side by side",
@@ -264,7 +311,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="batch_step", english="batch step (n_steps)",
-        standard="sequence length of one window (truncated BPTT length)", d2l="num_steps", d2l_zh='时间步数 num_steps', colah='',
+        standard="sequence length of one window (truncated BPTT length)", d2l="num_steps",
+        d2l_zh='时间步数 num_steps',
+        colah='',
         dlai="T_x",
         pytorch="L (sequence length, dim 1)", attributes=("lstm_lesson.get_batches",),
         meaning="how many time steps each (x, y) window has; get_batches calls it n_steps",
