@@ -97,9 +97,10 @@ def _cycle(widget_slider, values):
 def widget_cases():
     """(name, update function) for every widget of the series; each call does one slider move:
     the computation and the redraw (the new SVG/HTML string the browser then shows)."""
-    from lstm_lesson.text import fable_corpus
-    from lstm_lesson.training import History, TrainingMonitor
-    from lstm_lesson.widgets import batch_grid, gate_explorer, gradient_flow, pulse
+    from lstm_lesson.classroom.monitor import TrainingMonitor
+    from lstm_lesson.classroom.widgets import batch_grid, gate_explorer, gradient_flow, pulse
+    from lstm_lesson.core.text import fable_corpus
+    from lstm_lesson.core.training import History
 
     cases = [(f"gate explorer update ({kind})", gate_explorer.benchmark_update(kind))
              for kind in ("lstm", "peephole", "gru")]

@@ -1,18 +1,29 @@
 """lstm_lesson: how recurrent networks remember, from scratch in numpy.
 
+``import lstm_lesson`` gives the network and its training parts (``core/``). The package has four
+folders, one per role, each importing only from the ones below it:
+
+    tools/        build the classroom's files: slide decks, handout figures
+    classroom/    what a learner sees: diagrams, plots, glossary, widgets, exercises (self-checks)
+    experiments/  the papers' experiments at lesson scale: adding problem, delayed recall, cliff, ...
+    core/         the numpy network: reference steps, cells, unrolling, losses, optimizers, training
+
+One naming scheme, everywhere:
+    cell=           the cell type as a string: "rnn", "lstm", "gru" or "peephole"
+    record          what one step keeps for backpropagation (``LSTMRecord``, ``GRURecord``, ...)
+    dynamic_rnn     unroll forward over time (the notes' TensorFlow word); ``bptt`` unrolls backward
+    *_step          one readable time step (``core/reference.py``); ``cell.step`` the fused one
+
 Batch-first everywhere: inputs (batch, time, input_size), states (batch, hidden_size).
 """
 
-from .activations import log_softmax, sigmoid, softmax, tanh
-from .adding import adding_batch, train_adding
-from .batching import batch_layout, describe_batches, get_batches, num_batches, one_hot, random_windows
-from .cells import Cell, LSTMCell, LSTMState, LSTMStep, RNNCell, RNNStep
-from .diagrams import cell_diagram_svg, gru_cell_svg, lstm_cell_svg, peephole_cell_svg, unrolled_rnn_svg
-from .gradcheck import gradcheck, numerical_gradient, relative_error
-from .gradient_flow import gradient_flow
-from .interop import (
-    LAYOUTS,
-    describe_layout,
+from .core.activations import log_softmax, sigmoid, softmax, tanh
+from .core.batching import get_batches, one_hot
+from .core.cells import Cell, LSTMCell, LSTMState, RNNCell
+from .core.dense import Dense
+from .core.gradcheck import gradcheck
+from .core.gru import GRUCell
+from .core.interop import (
     from_keras_weights,
     from_tf1_weights,
     from_torch_state_dict,
@@ -20,32 +31,36 @@ from .interop import (
     to_tf1_weights,
     to_torch_state_dict,
 )
-from .interpret import color_text_html, find_tracking_cell, saturation, trace
-from .losses import Dense, softmax_cross_entropy
-from .model import CharModel, make_cell
-from .optim import SGD, Adam, clip_by_global_norm, global_norm
-from .recall import train_recall
-from .text import Vocabulary, fable_corpus, python_docs_text, read_text_file, split_text
-from .threads import set_threads
-from .training import TrainingMonitor, evaluate, train
-from .unrolling import MultiRNNCell, bptt, dynamic_rnn
-from .variants import GRUCell, GRUStep, PeepholeLSTMCell, PeepholeLSTMStep
-from .widgets.gate_explorer import explore_gates
+from .core.losses import softmax_cross_entropy
+from .core.model import CharModel, make_cell
+from .core.optim import SGD, Adam, clip_by_global_norm, global_norm
+from .core.peephole import PeepholeLSTMCell
+from .core.reference import gru_step, lstm_step, peephole_step, rnn_step
+from .core.text import Vocabulary
+from .core.threads import set_threads
+from .core.training import evaluate, train
+from .core.unrolling import MultiRNNCell, bptt, dynamic_rnn
 
 __version__ = "0.1.0"
 
-set_threads(1)  # see threads.py: one BLAS thread is the classroom-safe default
+set_threads(1)  # see core/threads.py: one BLAS thread is the classroom-safe default
 
 __all__ = [
-    "Adam", "Cell", "CharModel", "Dense", "GRUCell", "GRUStep", "LSTMCell", "LSTMState", "LSTMStep",
-    "MultiRNNCell", "PeepholeLSTMCell", "PeepholeLSTMStep", "RNNCell", "RNNStep", "SGD", "bptt",
-    "clip_by_global_norm", "dynamic_rnn", "global_norm", "gradcheck", "log_softmax", "make_cell",
-    "numerical_gradient", "relative_error", "set_threads", "sigmoid", "softmax", "softmax_cross_entropy", "tanh",
-    "batch_layout", "describe_batches", "get_batches", "num_batches", "one_hot", "random_windows",
-    "LAYOUTS", "describe_layout", "from_keras_weights", "from_tf1_weights", "from_torch_state_dict",
-    "to_keras_weights", "to_tf1_weights", "to_torch_state_dict",
-    "cell_diagram_svg", "explore_gates", "gru_cell_svg", "lstm_cell_svg", "peephole_cell_svg", "train_recall",
-    "unrolled_rnn_svg", "adding_batch", "gradient_flow", "train_adding",
-    "Vocabulary", "fable_corpus", "python_docs_text", "read_text_file", "split_text",
-    "TrainingMonitor", "evaluate", "train", "color_text_html", "find_tracking_cell", "saturation", "trace",
+    # the readable steps (read these first) and the cells that run them fast
+    "rnn_step", "lstm_step", "gru_step", "peephole_step",
+    "Cell", "RNNCell", "LSTMCell", "LSTMState", "GRUCell", "PeepholeLSTMCell",
+    # unrolling in time and stacking (the notes' TensorFlow words)
+    "dynamic_rnn", "bptt", "MultiRNNCell",
+    # activations, output layer, loss
+    "sigmoid", "tanh", "softmax", "log_softmax", "Dense", "softmax_cross_entropy",
+    # training
+    "SGD", "Adam", "clip_by_global_norm", "global_norm", "gradcheck",
+    "CharModel", "make_cell", "train", "evaluate",
+    # data
+    "Vocabulary", "get_batches", "one_hot",
+    # frameworks
+    "to_torch_state_dict", "from_torch_state_dict", "to_keras_weights", "from_keras_weights",
+    "to_tf1_weights", "from_tf1_weights",
+    # threads
+    "set_threads",
 ]

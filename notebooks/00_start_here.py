@@ -55,7 +55,7 @@
 # `pytest` re-runs every notebook and compares its outputs with the saved ones.
 #
 # Every cell carries slide metadata, so a teacher can project a lesson as a reveal.js deck.
-# `python -m lstm_lesson.slides` (from the repository root) writes one deck per notebook to
+# `python -m lstm_lesson.tools.slides` (from the repository root) writes one deck per notebook to
 # `build/slides/`, with its libraries beside it so it opens with no internet; plain
 # `jupyter nbconvert --to slides notebooks/00_start_here.ipynb` makes a deck that loads them
 # from CDNs.
@@ -75,7 +75,7 @@ import threadpoolctl
 from IPython.display import Markdown, display
 
 import lstm_lesson
-from lstm_lesson.glossary import TERMS, glossary_table
+from lstm_lesson.classroom.glossary import TERMS, glossary_table
 
 
 def version_at_least(version: str, minimum: tuple) -> bool:
@@ -102,7 +102,7 @@ print("numpy's BLAS runs on one thread (lstm_lesson.set_threads(n) raises it).")
 # The course notes (Chinese) tell the LSTM as four gates: 学习门 **learn**, 遗忘门 **forget**,
 # 记忆门 **remember** and 使用门 **use**. Papers, Dive into Deep Learning (d2l and its Chinese
 # edition d2l-zh), colah's blog post, deeplearning.ai and PyTorch name the same parts differently.
-# One glossary maps them all: `lstm_lesson.glossary` (`glossary_table()` prints it, `lookup("学习门")`
+# One glossary maps them all: `lstm_lesson.classroom.glossary` (`glossary_table()` prints it, `lookup("学习门")`
 # finds one row). The lessons explain each term when they reach it; here is the whole map, five
 # rows at a time, to come back to.
 
@@ -136,7 +136,7 @@ display(Markdown(glossary_table(columns=NAMES, terms=groups[4])))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## For the teacher: slides and live widgets
 #
-# The decks (`python -m lstm_lesson.slides`) hide the setup code and show every figure as the
+# The decks (`python -m lstm_lesson.tools.slides`) hide the setup code and show every figure as the
 # notebook last drew it. Sliders in a deck have no kernel: they move but redraw nothing. These
 # need the live notebook (JupyterLab, **Run All** first):
 #

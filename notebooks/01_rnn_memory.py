@@ -29,8 +29,8 @@ import numpy as np
 from IPython.display import SVG, display
 
 from lstm_lesson import Dense, RNNCell, dynamic_rnn, sigmoid
-from lstm_lesson.diagrams import unrolled_rnn_svg
-from lstm_lesson.exercises.lesson01 import (
+from lstm_lesson.classroom.diagrams import unrolled_rnn_svg
+from lstm_lesson.classroom.exercises.lesson01 import (
     RNN_EXAMPLE,
     check_concat_weights,
     check_memory_span,
@@ -38,9 +38,10 @@ from lstm_lesson.exercises.lesson01 import (
     check_rnn_step,
     memory_span_reference,
 )
-from lstm_lesson.gradient_flow import jacobian_log_norms
-from lstm_lesson.recall import recall_batch, train_recall
-from lstm_lesson.widgets.pulse import PulseExplorer, describe_pulse, memory_span, pulse_trace, recurrent_matrix
+from lstm_lesson.classroom.widgets.pulse import PulseExplorer
+from lstm_lesson.experiments.gradient_flow import jacobian_log_norms
+from lstm_lesson.experiments.pulse import describe_pulse, memory_span, pulse_trace, recurrent_matrix
+from lstm_lesson.experiments.recall import recall_batch, train_recall
 
 np.set_printoptions(precision=4, suppress=True)
 

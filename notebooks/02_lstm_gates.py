@@ -33,8 +33,8 @@ import numpy as np
 from IPython.display import SVG, display
 
 from lstm_lesson import CharModel, LSTMCell, LSTMState, MultiRNNCell, dynamic_rnn, sigmoid
-from lstm_lesson.diagrams import gate_heatmap_svg, lstm_cell_svg
-from lstm_lesson.exercises.lesson02 import (
+from lstm_lesson.classroom.diagrams import gate_heatmap_svg, lstm_cell_svg
+from lstm_lesson.classroom.exercises.lesson02 import (
     GATE_EXAMPLE,
     check_cell_state,
     check_forget_gate,
@@ -43,10 +43,16 @@ from lstm_lesson.exercises.lesson02 import (
     check_lstm_forward,
     check_lstm_step,
 )
-from lstm_lesson.gate_ablation import cell_state_drift
-from lstm_lesson.recall import train_recall
-from lstm_lesson.training import train
-from lstm_lesson.widgets.gate_explorer import PRESETS, GateExplorer, UnrollExplorer, gate_traces, preset_values
+from lstm_lesson.classroom.widgets.gate_explorer import (
+    PRESETS,
+    GateExplorer,
+    UnrollExplorer,
+    gate_traces,
+    preset_values,
+)
+from lstm_lesson.core.training import train
+from lstm_lesson.experiments.gate_ablation import cell_state_drift
+from lstm_lesson.experiments.recall import train_recall
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -74,7 +80,7 @@ np.set_printoptions(precision=4, suppress=True)
 display(SVG(lstm_cell_svg()))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The same drawing is in `lstm_lesson.diagrams` for slides and handouts (`lstm_cell_svg()`), with
+# The same drawing is in `lstm_lesson.classroom.diagrams` for slides and handouts (`lstm_cell_svg()`), with
 # `vocabulary="standard"` or `"notes"` to show one naming only.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -401,7 +407,7 @@ b[3 * H4:] = 6.0  # output gates open
 def read_story_lstm(events, cell=wolf):
     """P(wolf) after the last event, and the cell states c at every step (time, 4)."""
     inputs = np.array([[EVENTS[e] for e in events]])
-    _, _, (_, _, _, records) = cell.forward_sequence(inputs)
+    _, _, (_, _, _, records) = cell.dynamic_rnn(inputs, return_cache=True)
     h = records[-1].h[0]
     return float(sigmoid(4.0 * h[0] - 4.0 * h[1])), np.array([r.c[0] for r in records])
 
@@ -591,7 +597,7 @@ ids2 = np.array([[vocab.index(ch) for ch in twice]])
 first = len(phrase) + phrase.index("hello ") + 5  # the spaces after the two "hello"s of the 2nd reading
 second = len(phrase) + phrase.index("hello ", 1) + 5
 logits, _, _ = model.forward(ids2)
-_, _, (_, _, _, records) = cell.forward_sequence(model.one_hot(ids2))
+_, _, (_, _, _, records) = cell.dynamic_rnn(model.one_hot(ids2), return_cache=True)
 guess = {t: vocab[int(logits[0, t].argmax())] for t in (first, second)}
 gap = np.abs(records[first].c[0] - records[second].c[0])
 print(f"after the 1st 'hello ' the model predicts {guess[first]!r}, after the 2nd {guess[second]!r}")

@@ -43,11 +43,11 @@ import numpy as np
 from IPython.display import SVG, display
 
 from lstm_lesson import GRUCell, LSTMCell, LSTMState, PeepholeLSTMCell, make_cell, sigmoid
-from lstm_lesson.adding import race, race_table
-from lstm_lesson.diagrams import cell_diagram_svg, gru_cell_svg, peephole_cell_svg
-from lstm_lesson.exercises.lesson03 import check_gru_step, check_param_count, check_peephole_step
-from lstm_lesson.gate_ablation import ablation_table, always_half_baseline, load_ablation
-from lstm_lesson.widgets.gate_explorer import GateExplorer, explore_gates, preset_values
+from lstm_lesson.classroom.diagrams import cell_diagram_svg, gru_cell_svg, peephole_cell_svg
+from lstm_lesson.classroom.exercises.lesson03 import check_gru_step, check_param_count, check_peephole_step
+from lstm_lesson.classroom.widgets.gate_explorer import GateExplorer, explore_gates, preset_values
+from lstm_lesson.experiments.adding import race, race_table
+from lstm_lesson.experiments.gate_ablation import ablation_table, always_half_baseline, load_ablation
 
 np.set_printoptions(precision=4, suppress=True)
 notebook_start = time.perf_counter()
@@ -303,7 +303,7 @@ runs = []
 def show(new_runs):
     for r in new_runs:
         outcome = f"solved after {r.steps:4d} steps" if r.solved else f"not solved in {r.steps} steps"
-        print(f"{r.kind:8s} bias {r.gate_bias:g}, seed {r.seed}: {outcome}, {r.test_correct:6.1%} of 2,560 "
+        print(f"{r.cell:8s} bias {r.gate_bias:g}, seed {r.seed}: {outcome}, {r.test_correct:6.1%} of 2,560 "
               f"test sequences right, {r.seconds:.1f} s elapsed")
 
 
@@ -342,16 +342,16 @@ table = race_table(runs)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
 kinds = ["lstm", "peephole", "gru"]
 for k, bias in enumerate((3.0, 0.0)):
-    colour = "#0072b2" if bias else "#d55e00"
-    rows = {row["kind"]: row for row in table if row["gate_bias"] == bias}
+    color = "#0072b2" if bias else "#d55e00"
+    rows = {row["cell"]: row for row in table if row["gate_bias"] == bias}
     solved = [rows[kind]["solved"] for kind in kinds]
     xs = np.arange(3) + 0.38 * k
-    _ = ax1.bar(xs, solved, width=0.36, color=colour, label=f"gate bias {bias:g}")
+    _ = ax1.bar(xs, solved, width=0.36, color=color, label=f"gate bias {bias:g}")
     for xpos, n_solved in zip(xs, solved):
         _ = ax1.text(xpos, n_solved + 0.05, f"{n_solved}/{len(SEEDS)}", ha="center", va="bottom")
     for j, kind in enumerate(kinds):
-        steps = [r.steps for r in runs if r.kind == kind and r.gate_bias == bias and r.solved]
-        _ = ax2.plot([j] * len(steps), steps, "o", color=colour, label=f"gate bias {bias:g}" if j == 0 else None)
+        steps = [r.steps for r in runs if r.cell == kind and r.gate_bias == bias and r.solved]
+        _ = ax2.plot([j] * len(steps), steps, "o", color=color, label=f"gate bias {bias:g}" if j == 0 else None)
 _ = ax1.set(xticks=np.arange(3) + 0.19, xticklabels=kinds, yticks=range(len(SEEDS) + 1),
             ylabel=f"runs solved (of {len(SEEDS)})", ylim=(0, len(SEEDS) + 1.3),
             title=f"Solved within {RACE['max_steps']} steps")
@@ -367,7 +367,7 @@ print(f"{'cell':9s} {'bias':>4s} {'solved':>7s} {'median steps':>13s} {'sequence
 for row in table:
     steps = "-" if row["median_steps"] is None else f"{row['median_steps']:,}"
     seqs = "-" if row["median_sequences"] is None else f"{row['median_sequences']:,}"
-    print(f"{row['kind']:9s} {row['gate_bias']:4g} {row['solved']:>4d}/{row['runs']} {steps:>13s} {seqs:>10s} "
+    print(f"{row['cell']:9s} {row['gate_bias']:4g} {row['solved']:>4d}/{row['runs']} {steps:>13s} {seqs:>10s} "
           f"{row['mean_test_correct']:11.1%}")
 print(f"race: {sum(row['seconds'] for row in table):.0f} s elapsed")
 
@@ -414,11 +414,11 @@ print("Between the cells (with the bias), the median steps to solve differ by le
 #
 # The same question on our race task (adding problem, T = 30, 16 units, forget bias 3, 800 steps,
 # three seeds): every variant is the package's LSTM with one part removed or added
-# (`lstm_lesson.gate_ablation`). 21 runs take about a minute, too long for class, so the notebook
+# (`lstm_lesson.experiments.gate_ablation`). 21 runs take about a minute, too long for class, so the notebook
 # shows the stored result; this one call recomputes it:
 #
 # ```python
-# save_ablation(run_ablation(), "assets/gate_ablation.json")   # from lstm_lesson.gate_ablation
+# save_ablation(run_ablation(), "assets/gate_ablation.json")   # from lstm_lesson.experiments.gate_ablation
 # ```
 
 # %% slideshow={"slide_type": "subslide"}

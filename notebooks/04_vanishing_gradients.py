@@ -40,16 +40,16 @@ import numpy as np
 from IPython.display import Markdown, display
 
 from lstm_lesson import LSTMCell, LSTMState, RNNCell, bptt, dynamic_rnn, sigmoid
-from lstm_lesson.adding import AddingModel, adding_batch, train_adding
-from lstm_lesson.cliff import cliff_loss, cliff_loss_and_grad, descend, find_wall
-from lstm_lesson.exercises.lesson04 import (
+from lstm_lesson.classroom.exercises.lesson04 import (
     check_carousel_factor,
     check_clip,
     check_rnn_jacobian,
     check_vanishing_guaranteed,
 )
-from lstm_lesson.gradient_flow import gradient_flow, largest_singular_value
-from lstm_lesson.widgets.gradient_flow import GradientFlowExplorer, power_of_ten
+from lstm_lesson.classroom.widgets.gradient_flow import GradientFlowExplorer, power_of_ten
+from lstm_lesson.experiments.adding import AddingModel, adding_batch, train_adding
+from lstm_lesson.experiments.cliff import cliff_loss, cliff_loss_and_grad, descend, find_wall
+from lstm_lesson.experiments.gradient_flow import gradient_flow, largest_singular_value
 
 np.set_printoptions(precision=4, suppress=True)
 notebook_start = time.perf_counter()
@@ -100,7 +100,7 @@ for k in range(7, -1, -1):  # step k+1 maps h_k -> h_{k+1}; hs[k] is h_{k+1}
     g = g @ J  # dL/dh_k = dL/dh_{k+1} J_{k+1}
     by_hand.append(g)
 
-_, d_h0, _ = bptt(cell, cache, np.zeros_like(outputs), d_final_state=v)
+_, d_h0, _ = bptt(cell, np.zeros_like(outputs), cache, d_final_state=v)
 assert np.allclose(by_hand[-1], d_h0[0], rtol=1e-12, atol=1e-15)
 print("‖dL/dh_t‖ for t = 8, 7, ..., 0:", np.round([np.linalg.norm(g) for g in by_hand], 4))
 print("By hand (a product of 8 Jacobians) == bptt's gradient on the initial state.")
@@ -185,9 +185,9 @@ for bias in (0.0, 1.0, 3.0):
     curves[f"LSTM forget bias {bias:g}"] = gradient_flow("lstm", gate_bias=bias, length=100)[1]
 
 fig, ax = plt.subplots(figsize=(9, 4.2))
-for (name, curve), colour in zip(curves.items(), ["#fdae6b", "#e6550d", "#a63603", "#7f2704",
+for (name, curve), color in zip(curves.items(), ["#fdae6b", "#e6550d", "#a63603", "#7f2704",
                                                   "#9ecae1", "#3182bd", "#08519c"]):
-    _ = ax.plot(lags, curve, color=colour, lw=2, ls="-" if name.startswith("LSTM") else "--", label=name)
+    _ = ax.plot(lags, curve, color=color, lw=2, ls="-" if name.startswith("LSTM") else "--", label=name)
 _ = ax.axhline(0, color="grey", lw=0.8, ls=":")
 _ = ax.set(xlabel="lag T − t (steps back)", ylabel="log10 ‖∂h_T/∂s_t‖ / ‖∂h_T/∂s_T‖",
            title="How much error reaches back: RNN (dashed) and LSTM (solid), T = 100")
@@ -325,7 +325,7 @@ def write_then_read(cell, gap, value=0.8, seed=0):
     outputs, final, cache = dynamic_rnn(cell, x, return_cache=True)
     d_out = np.zeros_like(outputs)
     d_out[0, -1, 0] = 1.0  # dL/dh_T = 1
-    d_inputs, _, _ = bptt(cell, cache, d_out)
+    d_inputs, _, _ = bptt(cell, d_out, cache)
     return outputs[0, :, 0], d_inputs[0, 0, 0]  # the outputs, and dh_T / d(value written at step 0)
 
 
@@ -424,7 +424,7 @@ print("Gradient descent sees a gentle slope, then one enormous step: Pascanu's A
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Clipping inside real training
 #
-# `lstm_lesson.optim.clip_by_global_norm` is Algorithm 1 for all the model's gradients together:
+# `lstm_lesson.core.optim.clip_by_global_norm` is Algorithm 1 for all the model's gradients together:
 # if $\|g\| \ge$ threshold, $g \leftarrow \text{threshold}\cdot g/\|g\|$. Here a 16-unit RNN starts
 # in the exploding regime (λ1 = 3) on the adding problem of section 6 and trains with plain SGD,
 # learning rate 0.5, three seeds, with and without clipping at 1.

@@ -29,7 +29,14 @@ import numpy as np
 from IPython.display import SVG, display
 
 from lstm_lesson import LSTMCell, dynamic_rnn
-from lstm_lesson.batching import (
+from lstm_lesson.classroom.exercises.lesson05 import (
+    check_batches,
+    check_one_hot,
+    check_position,
+    check_stateful,
+)
+from lstm_lesson.classroom.widgets.batch_grid import BatchGridWidget, batch_grid_svg
+from lstm_lesson.core.batching import (
     batch_layout,
     batch_plan,
     describe_batches,
@@ -38,8 +45,6 @@ from lstm_lesson.batching import (
     one_hot,
     random_windows,
 )
-from lstm_lesson.exercises.lesson05 import check_batches, check_one_hot, check_position, check_stateful
-from lstm_lesson.widgets.batch_grid import BatchGridWidget, batch_grid_svg
 
 np.set_printoptions(linewidth=110)
 
@@ -214,7 +219,7 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The batch grid of a real text
 #
-# Which character lands in which batch, row and column? Top: the text, each character coloured
+# Which character lands in which batch, row and column? Top: the text, each character colored
 # by its batch (grey: the dropped tail), `r0`, `r1`, … its row. Bottom: the batches side by side,
 # each input x with its target y (small) underneath.
 

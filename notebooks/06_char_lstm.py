@@ -39,21 +39,17 @@ import numpy as np
 from IPython.display import HTML, display
 
 from lstm_lesson import CharModel, clip_by_global_norm, get_batches
-from lstm_lesson.exercises.lesson06 import (
+from lstm_lesson.classroom.exercises.lesson06 import (
     check_char_model_param_count,
     check_saturation,
     check_temperature,
     check_train_step,
 )
-from lstm_lesson.interpret import (
-    color_text_html,
-    find_tracking_cell,
-    saturation,
-    saturation_table,
-    trace,
-)
-from lstm_lesson.optim import Adam
-from lstm_lesson.text import (
+from lstm_lesson.classroom.monitor import TrainingMonitor, status_text
+from lstm_lesson.classroom.plots import plot_history
+from lstm_lesson.core.optim import Adam
+from lstm_lesson.core.sizing import char_model_num_params, matching_hidden_size
+from lstm_lesson.core.text import (
     Vocabulary,
     fable_corpus,
     inside_quotes,
@@ -62,15 +58,13 @@ from lstm_lesson.text import (
     read_text_file,
     split_text,
 )
-from lstm_lesson.training import (
-    TrainingMonitor,
-    char_losses,
-    count_params,
-    evaluate,
-    matching_hidden_size,
-    plot_history,
-    status_text,
-    train,
+from lstm_lesson.core.training import char_losses, evaluate, train
+from lstm_lesson.experiments.interpret import (
+    color_text_html,
+    find_tracking_cell,
+    saturation,
+    saturation_table,
+    trace,
 )
 
 np.set_printoptions(linewidth=110, precision=3, suppress=True)
@@ -139,7 +133,7 @@ print(model.rnn)
 for name, p in model.params.items():
     print(f"  {name:<10} {str(p.shape):<10} {p.size:>6,}")
 print(f"  {'total':<21} {model.num_params():>6,}")
-assert model.num_params() == count_params("lstm", vocab.size, HIDDEN, LAYERS)
+assert model.num_params() == char_model_num_params("lstm", vocab.size, HIDDEN, LAYERS)
 
 # %% slideshow={"slide_type": "fragment"}
 untrained_loss = evaluate(model, val_ids)
@@ -257,10 +251,10 @@ print("At temperature 0.5 more than 80% of the sampled words are words of the fa
 # size of a two-layer LSTM with 32 units, and 400 steps (at most 10 seconds) to learn.
 
 # %% slideshow={"slide_type": "fragment"}
-budget = count_params("lstm", vocab.size, 32, 2)
+budget = char_model_num_params("lstm", vocab.size, 32, 2)
 sizes = {cell: matching_hidden_size(cell, vocab.size, budget) for cell in ("rnn", "gru", "lstm")}
 for cell, H in sizes.items():
-    n = count_params(cell, vocab.size, H, 2)
+    n = char_model_num_params(cell, vocab.size, H, 2)
     print(f"{cell.upper():>4}: hidden size {H:3d} -> {n:,} parameters ({n / budget - 1:+.1%} from the LSTM's)")
     assert abs(n / budget - 1) < 0.02 and n == CharModel(vocab.size, H, 2, cell=cell).num_params()
 
@@ -307,10 +301,10 @@ print("the sentence ends, which need the memory of an open quote, are harder tha
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · Looking inside
 #
-# Karpathy, Johnson & Fei-Fei (2015) coloured text by the value of one cell and found cells that
+# Karpathy, Johnson & Fei-Fei (2015) colored text by the value of one cell and found cells that
 # switch on at an opening quote and off at the closing one, and cells that count the position in
 # a line. We can search for them automatically: run the trained model over validation text,
-# keep every gate and memory at every character (the `LSTMStep` records of each step), and
+# keep every gate and memory at every character (the `LSTMRecord` records of each step), and
 # correlate every cell's $c$ with "is this character inside quotes?".
 
 # %% slideshow={"slide_type": "fragment"}
@@ -333,10 +327,10 @@ print("After training, the best single cell follows the quotes with |r| above 0.
 print("model of the same size no cell gets above 0.3. Training made a cell that remembers the quote.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The quote cell, coloured
+# ### The quote cell, colored
 #
 # Red: the cell's $\tanh(c)$ is high; blue: low; white: near zero. If the cell tracks quotes,
-# the colour flips at each `"` and holds until the next one, across line breaks.
+# the color flips at each `"` and holds until the next one, across line breaks.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 values = trained_trace.values(quote_cell.layer, "c")[:, quote_cell.unit] * np.sign(quote_cell.correlation)
@@ -395,8 +389,8 @@ print("and in both layers the forget gate is wide open (> 0.9) far more often th
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
 for k, ax in enumerate(axes):
-    for s, colour in zip([s for s in trained_stats if s.layer == k], ("tab:green", "tab:blue", "tab:red")):
-        _ = ax.scatter(s.low, s.high, s=12, color=colour, label=f"{s.gate} gate")
+    for s, color in zip([s for s in trained_stats if s.layer == k], ("tab:green", "tab:blue", "tab:red")):
+        _ = ax.scatter(s.low, s.high, s=12, color=color, label=f"{s.gate} gate")
     _ = ax.plot([0, 1], [1, 0], color="grey", lw=0.8)
     ax.set_xlabel("fraction of steps < 0.1 (shut)")
     ax.set_title(f"layer {k}: one dot per cell")

@@ -46,7 +46,6 @@ from lstm_lesson import (
     CharModel,
     LSTMCell,
     MultiRNNCell,
-    describe_layout,
     dynamic_rnn,
     from_keras_weights,
     from_tf1_weights,
@@ -56,9 +55,11 @@ from lstm_lesson import (
     to_tf1_weights,
     to_torch_state_dict,
 )
-from lstm_lesson.exercises.lesson07 import check_tf1_export, check_torch_export, check_torch_import
-from lstm_lesson.text import Vocabulary, fable_corpus, split_text
-from lstm_lesson.training import status_text, train
+from lstm_lesson.classroom.exercises.lesson07 import check_tf1_export, check_torch_export, check_torch_import
+from lstm_lesson.classroom.monitor import status_text
+from lstm_lesson.core.interop import describe_layout
+from lstm_lesson.core.text import Vocabulary, fable_corpus, split_text
+from lstm_lesson.core.training import train
 
 np.set_printoptions(linewidth=110, precision=3, suppress=True)
 

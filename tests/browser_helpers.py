@@ -60,7 +60,7 @@ def offline_decks(tmp_path_factory) -> Path:
     The npm tarballs are cached in build/npm-cache, so only the first run ever needs npm.
     """
     if "out" not in _DECKS:
-        from lstm_lesson import slides
+        from lstm_lesson.tools import slides
 
         out = tmp_path_factory.mktemp("slides")
         try:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_lesson as L
-from lstm_lesson.adding import (
+from lstm_lesson.experiments.adding import (
     AddingModel,
     AddingRun,
     adding_batch,
@@ -87,11 +87,11 @@ def test_clipping_stops_an_exploding_rnn_from_diverging():
 
 def test_race_table_counts_solved_runs():
     def run(kind, bias, solved, steps):
-        return AddingRun(kind=kind, gate_bias=bias, seed=0, length=10, hidden_size=4, solved=solved,
+        return AddingRun(cell=kind, gate_bias=bias, seed=0, length=10, hidden_size=4, solved=solved,
                          diverged=False, steps=steps, sequences=32 * steps, test_correct=0.5, seconds=1.0)
     rows = race_table([run("lstm", 3.0, True, 100), run("lstm", 3.0, True, 300), run("lstm", 3.0, False, 900),
                        run("gru", 0.0, False, 900)])
-    assert rows[0] == {"kind": "lstm", "gate_bias": 3.0, "solved": 2, "runs": 3, "median_steps": 200,
+    assert rows[0] == {"cell": "lstm", "gate_bias": 3.0, "solved": 2, "runs": 3, "median_steps": 200,
                        "median_sequences": 6400, "mean_test_correct": 0.5, "seconds": 3.0}
     assert rows[1]["solved"] == 0 and rows[1]["median_steps"] is None
 
@@ -99,7 +99,7 @@ def test_race_table_counts_solved_runs():
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="length: expected at least 6"):
         adding_batch(2, 5, 0)
-    with pytest.raises(ValueError, match="kind: expected one of"):
+    with pytest.raises(ValueError, match="cell: expected one of"):
         train_adding("transformer")
     with pytest.raises(ValueError, match="optimizer: expected 'adam' or 'sgd'"):
         train_adding("lstm", optimizer="rmsprop")

@@ -5,18 +5,18 @@ PNG: pixels are NOT compared, because the same SVG rasterises differently on ano
 (fonts, hinting, Chromium version). Instead every PNG carries the SHA-256 of the SVG it was
 rendered from, and the test checks that stamp against the regenerated SVG and the PNG's size
 against the SVG's: a PNG left behind after a drawing changed fails here.
-If a test here fails after you changed a drawing: run `python -m lstm_lesson.assets` and commit assets/.
+If a test here fails after you changed a drawing: run `python -m lstm_lesson.tools.assets` and commit assets/.
 """
 
 from pathlib import Path
 
 import pytest
 
-from lstm_lesson import assets
+from lstm_lesson.tools import assets
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
-REGENERATE = "run `python -m lstm_lesson.assets` from the repository root and commit assets/"
+REGENERATE = "run `python -m lstm_lesson.tools.assets` from the repository root and commit assets/"
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from lstm_lesson.batching import batch_layout, batch_plan, get_batches
-from lstm_lesson.widgets.batch_grid import BatchGridWidget, batch_colour, batch_grid_svg, visible
+from lstm_lesson.classroom.widgets.batch_grid import BatchGridWidget, batch_color, batch_grid_svg, visible
+from lstm_lesson.core.batching import batch_layout, batch_plan, get_batches
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 TEXT = "an lstm reads one letter at a time and guesses the next one."
@@ -45,11 +45,11 @@ def test_grid_cells_match_get_batches(batch_size, n_steps):
             assert row_x == "".join(visible(ch) for ch in x[r]), f"batch {k}, row {r}: wrong characters drawn as x"
             assert row_y == "".join(visible(ch) for ch in y[r]), (
                 f"batch {k}, row {r}: the small target characters are not the next characters")
-            colours = {by_place[k, r, j].find("s:rect", NS).get("fill") for j in range(n_steps)}
-            assert colours == {batch_colour(k)}, f"batch {k} must be coloured by its batch"
+            colors = {by_place[k, r, j].find("s:rect", NS).get("fill") for j in range(n_steps)}
+            assert colors == {batch_color(k)}, f"batch {k} must be colored by its batch"
 
 
-def test_strip_colours_every_character_by_its_batch_and_greys_the_tail():
+def test_strip_colors_every_character_by_its_batch_and_greys_the_tail():
     batch_size, n_steps = 3, 6
     root = parse(batch_grid_svg(TEXT, batch_size, n_steps))
     strip = cells(root, "text-cell")
@@ -59,8 +59,8 @@ def test_strip_colours_every_character_by_its_batch_and_greys_the_tail():
         p = int(g.get("data-pos"))
         assert drawn(g, "x") == visible(TEXT[p])
         assert int(g.get("data-batch")) == layout[p, 0]
-        assert g.find("s:rect", NS).get("fill") == batch_colour(int(layout[p, 0]))
-    n_grey = sum(g.find("s:rect", NS).get("fill") == batch_colour(-1) for g in strip)
+        assert g.find("s:rect", NS).get("fill") == batch_color(int(layout[p, 0]))
+    n_grey = sum(g.find("s:rect", NS).get("fill") == batch_color(-1) for g in strip)
     assert n_grey == batch_plan(len(TEXT), batch_size, n_steps).n_dropped == 6
 
 

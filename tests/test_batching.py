@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_lesson.batching import (
+from lstm_lesson.core.batching import (
     batch_layout,
     batch_plan,
     describe_batches,
@@ -212,9 +212,9 @@ def test_bad_input_raises_at_call_not_at_first_next():
 
 
 # ---------------------------------------------------------------- lesson 5 self-checks name the mistake
-from lstm_lesson.cells import LSTMCell  # noqa: E402
-from lstm_lesson.exercises import Feedback, lesson05  # noqa: E402
-from lstm_lesson.unrolling import dynamic_rnn  # noqa: E402
+from lstm_lesson.classroom.exercises import Feedback, lesson05  # noqa: E402
+from lstm_lesson.core.cells import LSTMCell  # noqa: E402
+from lstm_lesson.core.unrolling import dynamic_rnn  # noqa: E402
 
 
 def _says(feedback, words, capsys):

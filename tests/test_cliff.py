@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lstm_lesson.cliff import cliff_loss, cliff_loss_and_grad, clip_update, descend, find_wall
-from lstm_lesson.gradcheck import numerical_gradient, relative_error
+from lstm_lesson.core.gradcheck import numerical_gradient, relative_error
+from lstm_lesson.experiments.cliff import cliff_loss, cliff_loss_and_grad, clip_update, descend, find_wall
 
 
 def test_loss_by_hand_for_two_steps():

@@ -5,20 +5,20 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from lstm_lesson.diagrams import (
+from lstm_lesson.classroom.diagrams import (
     cell_diagram_svg,
     format_value,
     gate_bars_svg,
     gate_heatmap_svg,
     gru_cell_svg,
-    heat_colour,
+    heat_color,
     lstm_cell_svg,
     peephole_cell_svg,
-    stroke_colour,
+    stroke_color,
     stroke_width,
     unrolled_rnn_svg,
 )
-from lstm_lesson.widgets.gate_explorer import explore_gates, preset_values
+from lstm_lesson.classroom.widgets.gate_explorer import explore_gates, preset_values
 
 SVG = "{http://www.w3.org/2000/svg}"
 DRAWERS = {"lstm": lstm_cell_svg, "peephole": peephole_cell_svg, "gru": gru_cell_svg}
@@ -42,11 +42,11 @@ def test_stroke_width_grows_with_size_and_is_capped():
     assert stroke_width(1.5) == stroke_width(1e4) == 7.0
 
 
-def test_stroke_colour_encodes_the_sign_and_fades_to_grey():
-    assert stroke_colour(0) == "#aaaaaa"
-    assert stroke_colour(1) == "#e66101" == stroke_colour(50)
-    assert stroke_colour(-1) == "#5e3c99"
-    half = stroke_colour(0.5)
+def test_stroke_color_encodes_the_sign_and_fades_to_grey():
+    assert stroke_color(0) == "#aaaaaa"
+    assert stroke_color(1) == "#e66101" == stroke_color(50)
+    assert stroke_color(-1) == "#5e3c99"
+    half = stroke_color(0.5)
     assert half not in ("#aaaaaa", "#e66101")
 
 
@@ -103,7 +103,7 @@ def test_every_path_is_drawn_by_its_value(kind):
         key = e.get("data-key")
         if key in values:
             assert float(e.get("stroke-width")) == stroke_width(values[key]), key
-            assert e.get("stroke") == stroke_colour(values[key]), key
+            assert e.get("stroke") == stroke_color(values[key]), key
             drawn += 1
     assert drawn >= 10
 
@@ -115,14 +115,14 @@ def test_forget_everything_draws_a_thin_grey_memory_and_keep_everything_a_thick_
     assert len(forget) == len(keep) == 2  # the cell line and its branch to tanh
     assert all(float(p.get("stroke-width")) < 1.1 for p in forget)
     assert all(float(p.get("stroke-width")) > 4.9 for p in keep)
-    assert forget[0].get("stroke") == stroke_colour(forgot["c"]) == "#aaaaaa"  # c = 0.002 rounds to grey
-    assert keep[0].get("stroke") == stroke_colour(1.0)
+    assert forget[0].get("stroke") == stroke_color(forgot["c"]) == "#aaaaaa"  # c = 0.002 rounds to grey
+    assert keep[0].get("stroke") == stroke_color(1.0)
 
 
 def test_a_negative_memory_is_purple():
     v = explore_gates("lstm", 0.0, 0.0, -1.0, biases=dict(f=6.0, i=-6.0))
     (p,) = paths(lstm_cell_svg(v), "c_prev")
-    assert p.get("stroke") == stroke_colour(-1.0) == "#5e3c99"
+    assert p.get("stroke") == stroke_color(-1.0) == "#5e3c99"
 
 
 def test_values_are_written_on_the_paths():
@@ -209,13 +209,13 @@ def test_heatmap_draws_every_unit_at_every_step_and_the_cursor():
         gate_heatmap_svg(traces, "hi", t=0)
 
 
-def test_heat_colours():
-    assert heat_colour(0.0) == "#ffffff" and heat_colour(1.0) == "#b35806" == heat_colour(7.0)
-    assert heat_colour(-1.0, diverging=True) == "#542788" and heat_colour(0.0, diverging=True) == "#ffffff"
-    assert heat_colour(0.5) != heat_colour(0.6)  # gates in the middle stay distinguishable
+def test_heat_colors():
+    assert heat_color(0.0) == "#ffffff" and heat_color(1.0) == "#b35806" == heat_color(7.0)
+    assert heat_color(-1.0, diverging=True) == "#542788" and heat_color(0.0, diverging=True) == "#ffffff"
+    assert heat_color(0.5) != heat_color(0.6)  # gates in the middle stay distinguishable
 
 
-def test_heatmap_cells_are_coloured_by_their_values():
+def test_heatmap_cells_are_colored_by_their_values():
     traces = {"f": np.array([[0.0, 1.0]]), "c": np.array([[-1.0, 0.5]])}
     fills = [r.get("fill") for r in parse(gate_heatmap_svg(traces, "a")).iter(f"{SVG}rect") if r.get("width") == "15"]
-    assert fills == [heat_colour(0.0), heat_colour(1.0), heat_colour(-1.0, True), heat_colour(0.5, True)]
+    assert fills == [heat_color(0.0), heat_color(1.0), heat_color(-1.0, True), heat_color(0.5, True)]

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lstm_lesson import LSTMCell, LSTMState, RNNCell, sigmoid
-from lstm_lesson.exercises import lesson01 as L1
-from lstm_lesson.exercises import lesson02 as L2
+from lstm_lesson.classroom.exercises import lesson01 as L1
+from lstm_lesson.classroom.exercises import lesson02 as L2
 
 E = L1.RNN_EXAMPLE
 
@@ -178,7 +178,7 @@ def test_lstm_step_reports_crashes_and_wrong_returns():
 
 # ----- lesson 2, exercise 6: the loop over time ----------------------------------------------
 def _lstm_forward_variants():
-    from lstm_lesson.activations import sigmoid
+    from lstm_lesson.core.activations import sigmoid
 
     def step(x, h, c, W_x, W_h, b):
         H = h.shape[1]
@@ -218,7 +218,7 @@ def _lstm_forward_variants():
 
 
 def test_lstm_forward_check_accepts_the_loop_and_names_each_mistake():
-    from lstm_lesson.exercises.lesson02 import check_lstm_forward
+    from lstm_lesson.classroom.exercises.lesson02 import check_lstm_forward
 
     good, mistakes = _lstm_forward_variants()
     assert check_lstm_forward(good)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lstm_lesson.exercises import lesson03 as ex3
-from lstm_lesson.exercises import lesson04 as ex4
+from lstm_lesson.classroom.exercises import lesson03 as ex3
+from lstm_lesson.classroom.exercises import lesson04 as ex4
 
 
 def _says(feedback, *words):

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from lstm_lesson.activations import softmax
-from lstm_lesson.exercises import Feedback, lesson06, lesson07
-from lstm_lesson.optim import clip_by_global_norm
+from lstm_lesson.classroom.exercises import Feedback, lesson06, lesson07
+from lstm_lesson.core.activations import softmax
+from lstm_lesson.core.optim import clip_by_global_norm
 
 
 def _says(capsys, feedback, ok, *words):
@@ -197,7 +197,7 @@ def test_check_tf1_export_bias_order(capsys):
 
 # ------------------------------------------------------------------------ one scheme for every lesson
 def test_every_lesson_returns_the_same_feedback():
-    from lstm_lesson.exercises import feedback, lesson01, lesson03, lesson05
+    from lstm_lesson.classroom.exercises import feedback, lesson01, lesson03, lesson05
 
     assert lesson01.Feedback is feedback.Feedback  # the old import path still works
     assert lesson05.check_one_hot(lambda ids, V: np.eye(V)[ids]) == feedback.right(

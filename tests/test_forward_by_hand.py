@@ -138,7 +138,7 @@ def test_dtype_is_kept_everywhere(dtype):
                  L.GRUCell(3, 2, dtype=dtype), L.PeepholeLSTMCell(3, 2, dtype=dtype)):
         x = np.ones((2, 4, 3), dtype)
         out, fin, cache = L.dynamic_rnn(cell, x, return_cache=True)
-        dx, _, grads = L.bptt(cell, cache, np.ones_like(out))
+        dx, _, grads = L.bptt(cell, np.ones_like(out), cache)
         assert out.dtype == dtype and dx.dtype == dtype, type(cell).__name__
         assert all(g.dtype == dtype for g in grads.values()), type(cell).__name__
         assert all(p.dtype == dtype for p in cell.params.values())
@@ -202,10 +202,10 @@ def test_cache_is_safe_from_edits_to_the_states_the_caller_holds(cls):
     x = np.random.default_rng(0).normal(size=(2, 5, 3))
     s0 = cell.zero_state(2)
     out, fin, cache = L.dynamic_rnn(cell, x, s0, return_cache=True)
-    _, _, before = L.bptt(cell, cache, np.ones_like(out))
+    _, _, before = L.bptt(cell, np.ones_like(out), cache)
     for a in (fin if isinstance(fin, tuple) else (fin,)) + (s0 if isinstance(s0, tuple) else (s0,)):
         a[...] = 7.0
-    _, _, after = L.bptt(cell, cache, np.ones_like(out))
+    _, _, after = L.bptt(cell, np.ones_like(out), cache)
     for k in before:
         np.testing.assert_array_equal(before[k], after[k], err_msg=f"{k}: the cache shares memory with a state")
     new, rec = cell.step(x[:, 0], None)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lstm_lesson as L
-from lstm_lesson.gate_ablation import (
+from lstm_lesson.experiments.gate_ablation import (
     VARIANTS,
     VariantLSTMCell,
     ablation_table,
@@ -33,7 +33,7 @@ def test_variant_backward_matches_finite_differences(variant):
         return float((out * w_out).sum() + (fin.h * w_h).sum() + (fin.c * w_c).sum())
 
     _, _, cache = L.dynamic_rnn(cell, x, s0, return_cache=True)
-    dx, d_s0, grads = L.bptt(cell, cache, w_out, L.LSTMState(w_h, w_c))
+    dx, d_s0, grads = L.bptt(cell, w_out, cache, L.LSTMState(w_h, w_c))
     errors = L.gradcheck(loss, dict(cell.params, x=x, h0=s0.h, c0=s0.c), dict(grads, x=dx, h0=d_s0.h, c0=d_s0.c))
     assert max(errors.values()) < 1e-6, (variant, errors)
 

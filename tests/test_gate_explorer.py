@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from lstm_lesson import GRUCell, LSTMCell
-from lstm_lesson.diagrams import stroke_width
-from lstm_lesson.widgets.gate_explorer import (
+from lstm_lesson.classroom.diagrams import stroke_width
+from lstm_lesson.classroom.widgets.gate_explorer import (
     CELL_KINDS,
     PRESETS,
     GateExplorer,

@@ -11,7 +11,7 @@ import pytest
 
 import lstm_lesson
 from lstm_lesson import GRUCell, LSTMCell, PeepholeLSTMCell
-from lstm_lesson.glossary import COLUMNS, TERMS, Term, glossary_table, lookup
+from lstm_lesson.classroom.glossary import COLUMNS, TERMS, Term, glossary_table, lookup
 
 # The terms the series promises (issue 2 and the lessons' words).
 REQUIRED = ["学习门", "遗忘门", "记忆门", "使用门", "长期记忆", "短期记忆", "遗忘因子", "门限回归单元",
@@ -29,13 +29,13 @@ def _objects():
     _, gru_step = gru.step(x)
     peep = PeepholeLSTMCell(2, 3, seed=1)
     _, peep_step = peep.step(x, state)
-    return {"LSTMCell": lstm, "LSTMStep": lstm_step, "LSTMState": state, "GRUCell": gru,
-            "GRUStep": gru_step, "PeepholeLSTMCell": peep, "PeepholeLSTMStep": peep_step,
+    return {"LSTMCell": lstm, "LSTMRecord": lstm_step, "LSTMState": state, "GRUCell": gru,
+            "GRURecord": gru_step, "PeepholeLSTMCell": peep, "PeepholeLSTMRecord": peep_step,
             "lstm_lesson": lstm_lesson}
 
 
 def resolve(path, objects):
-    """'LSTMStep.learn_gate', 'lstm_lesson.dynamic_rnn' or 'PeepholeLSTMCell.params["p_i"]'."""
+    """'LSTMRecord.learn_gate', 'lstm_lesson.dynamic_rnn' or 'PeepholeLSTMCell.params["p_i"]'."""
     m = re.fullmatch(r'(\w+)\.(\w+)(?:\["(\w+)"\])?', path)
     assert m, f"attribute {path!r}: expected 'Owner.name' or 'Owner.name[\"key\"]'"
     owner, name, key = m.groups()
@@ -85,7 +85,7 @@ def test_the_scheme_mappings_the_lessons_rely_on():
 
 def test_the_notes_four_gates_are_what_the_glossary_says():
     """learn = i*g, forget = f*c_prev, remember = forget + learn = c, use = o*tanh(c) = h."""
-    s = _objects()["LSTMStep"]
+    s = _objects()["LSTMRecord"]
     np.testing.assert_allclose(s.learn_gate, s.i * s.g, err_msg="learn gate (学习门) is not i*g")
     np.testing.assert_allclose(s.forget_gate, s.f * s.c_prev, err_msg="forget gate (遗忘门) is not f*c_prev")
     np.testing.assert_allclose(s.remember_gate, s.forget_gate + s.learn_gate,
@@ -100,7 +100,7 @@ def test_markdown_table_has_one_row_per_term_and_equal_columns():
     # count unescaped pipes: every row must have the header's number of columns
     counts = {len(re.findall(r"(?<!\\)\|", line)) for line in lines}
     assert counts == {len(COLUMNS)}, "a cell breaks the table (unescaped | or line break)"
-    assert "学习门" in text and "LSTMStep.learn\\_gate" in text
+    assert "学习门" in text and "LSTMRecord.learn\\_gate" in text
 
 
 def test_html_table_escapes_and_selects_columns():
@@ -113,7 +113,7 @@ def test_html_table_escapes_and_selects_columns():
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
-    ({"columns": ["colour"]}, ValueError, "columns"),
+    ({"columns": ["color"]}, ValueError, "columns"),
     ({"fmt": "latex"}, ValueError, "fmt"),
     ({"terms": ["学习门"]}, TypeError, "terms"),
 ])

@@ -12,13 +12,18 @@ import numpy as np
 import pytest
 
 import lstm_lesson as L
-from lstm_lesson.gradient_flow import (
+from lstm_lesson.classroom.widgets.gradient_flow import (
+    GradientFlowExplorer,
+    flow_curves,
+    flow_summary,
+    power_of_ten,
+)
+from lstm_lesson.experiments.gradient_flow import (
     gradient_flow,
     jacobian_log_norms,
     largest_singular_value,
     set_spectral_scale,
 )
-from lstm_lesson.widgets.gradient_flow import GradientFlowExplorer, flow_curves, flow_summary, power_of_ten
 
 
 def _rnn_trajectory(cell, x):
@@ -139,7 +144,7 @@ def test_power_of_ten_never_computes_the_power():
 
 # ----- the widget: callbacks at the slider extremes ------------------------------------------
 def test_flow_curves_at_slider_extremes():
-    from lstm_lesson.widgets.gradient_flow import BIAS_RANGE, SCALE_RANGE
+    from lstm_lesson.classroom.widgets.gradient_flow import BIAS_RANGE, SCALE_RANGE
     for scale in SCALE_RANGE:
         for bias in BIAS_RANGE:
             c = flow_curves(scale, bias, length=100)
@@ -176,7 +181,7 @@ def test_explorer_redraws_only_the_live_lines():
 
 
 def test_benchmark_update_moves_a_slider_each_call():
-    import lstm_lesson.widgets.gradient_flow as gf
+    import lstm_lesson.classroom.widgets.gradient_flow as gf
 
     made = []
     real_init = gf.GradientFlowExplorer.__init__

@@ -47,7 +47,7 @@ def _sequence_check(cell, B=2, T=5, truncate=None):
 
     _, fin, cache = L.dynamic_rnn(cell, x, s0, return_cache=True)
     d_fin = _unflatten_like(fin, w_fin)
-    dx, d_s0, grads = L.bptt(cell, cache, w_out, d_fin, truncate=truncate)
+    dx, d_s0, grads = L.bptt(cell, w_out, cache, d_fin, truncate=truncate)
     arrays = dict(cell.params, x=x)
     grads = dict(grads, x=dx)
     for k, (a, g) in enumerate(zip(_flatten_state(s0), _flatten_state(d_s0))):
@@ -108,7 +108,7 @@ def test_stack_step_backward_matches_sequence_backward():
     x = np.random.default_rng(0).normal(size=(2, 1, 3))
     out, fin, cache = L.dynamic_rnn(stack, x, return_cache=True)
     d_out = np.ones_like(out)
-    dx_seq, _, g_seq = L.bptt(stack, cache, d_out)
+    dx_seq, _, g_seq = L.bptt(stack, d_out, cache)
     s1, records = stack.step(x[:, 0])
     d_top = L.LSTMState(np.ones((2, 4)), np.zeros((2, 4)))
     d_state = (L.LSTMState(np.zeros((2, 4)), np.zeros((2, 4))), d_top)
@@ -126,12 +126,12 @@ def test_truncated_bptt_equals_bptt_over_windows_with_carried_state():
     x = rng.normal(size=(2, 6, 2))
     w = rng.normal(size=(2, 6, 3))
     _, _, cache = L.dynamic_rnn(cell, x, return_cache=True)
-    _, _, grads = L.bptt(cell, cache, w, truncate=2)
+    _, _, grads = L.bptt(cell, w, cache, truncate=2)
     total = {k: np.zeros_like(v) for k, v in cell.params.items()}
     state = cell.zero_state(2)
     for start in range(0, 6, 2):
         _, state, c = L.dynamic_rnn(cell, x[:, start:start + 2], state, return_cache=True)
-        _, _, g = L.bptt(cell, c, w[:, start:start + 2])
+        _, _, g = L.bptt(cell, w[:, start:start + 2], c)
         for k in total:
             total[k] += g[k]
     for k in total:

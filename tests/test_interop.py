@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import lstm_lesson as L
-from lstm_lesson import interop as I
+from lstm_lesson.core import interop as I
 
 D, H, T, B = 3, 2, 2, 2  # the numeric cases: input 3, hidden 2, two time steps, batch of 2
 

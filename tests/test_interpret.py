@@ -1,10 +1,11 @@
-"""Looking inside: traces from the cells' records, correlation search, colouring, saturation."""
+"""Looking inside: traces from the cells' records, correlation search, coloring, saturation."""
 
 import numpy as np
 import pytest
 
 from lstm_lesson import CharModel
-from lstm_lesson.interpret import (
+from lstm_lesson.core.text import Vocabulary, inside_quotes
+from lstm_lesson.experiments.interpret import (
     Trace,
     color_text_html,
     correlations,
@@ -13,7 +14,6 @@ from lstm_lesson.interpret import (
     saturation_table,
     trace,
 )
-from lstm_lesson.text import Vocabulary, inside_quotes
 
 TEXT = 'The fox said, "Owl gave Crow a key!" The owl ran.\n'
 
@@ -103,7 +103,7 @@ def test_find_tracking_cell_finds_a_planted_cell():
 
 
 
-# ------------------------------------------------------------------------ colouring
+# ------------------------------------------------------------------------ coloring
 def test_color_text_html_is_deterministic_and_escaped():
     text = 'a<"b>&\nc'
     values = np.array([-1.0, 0.0, 1.0, 0.5, -0.5, 2.0, 0.0, 0.25])

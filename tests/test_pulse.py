@@ -6,16 +6,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from lstm_lesson.exercises.lesson01 import memory_span_reference
-from lstm_lesson.widgets.pulse import (
-    FLOOR,
-    PulseExplorer,
-    PulsePlot,
-    describe_pulse,
-    memory_span,
-    pulse_trace,
-    recurrent_matrix,
-)
+from lstm_lesson.classroom.exercises.lesson01 import memory_span_reference
+from lstm_lesson.classroom.widgets.pulse import PulseExplorer, PulsePlot
+from lstm_lesson.experiments.pulse import FLOOR, describe_pulse, memory_span, pulse_trace, recurrent_matrix
 
 
 def test_recurrent_matrix_has_every_singular_value_equal_to_the_scale():

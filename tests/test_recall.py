@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lstm_lesson import gradcheck
-from lstm_lesson.recall import RecallModel, recall_batch, train_recall
+from lstm_lesson.experiments.recall import RecallModel, recall_batch, train_recall
 
 
 def test_targets_are_the_inputs_delay_steps_earlier():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import NOTEBOOKS, notebook_paths, offline_decks, read_notebook
 
-from lstm_lesson import slides
+from lstm_lesson.tools import slides
 
 CDN = re.compile(r"https?://[^\s\"'()<>]*(cdnjs|unpkg|jsdelivr|cdn\.)[^\s\"'()<>]*", re.I)
 NOTEBOOK_IDS = [p.stem for p in notebook_paths()]

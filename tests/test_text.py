@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from lstm_lesson.text import (
+from lstm_lesson.core.text import (
     LINE_WIDTH,
     Vocabulary,
     bracket_depth,

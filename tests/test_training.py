@@ -9,21 +9,13 @@ import numpy as np
 import pytest
 
 from lstm_lesson import CharModel
-from lstm_lesson.batching import get_batches
-from lstm_lesson.optim import Adam, clip_by_global_norm
-from lstm_lesson.text import Vocabulary, fable_corpus, split_text
-from lstm_lesson.training import (
-    History,
-    TrainingMonitor,
-    char_losses,
-    count_params,
-    evaluate,
-    loss_curve_svg,
-    matching_hidden_size,
-    plot_history,
-    status_text,
-    train,
-)
+from lstm_lesson.classroom.monitor import TrainingMonitor, loss_curve_svg, status_text
+from lstm_lesson.classroom.plots import plot_history
+from lstm_lesson.core.batching import get_batches
+from lstm_lesson.core.optim import Adam, clip_by_global_norm
+from lstm_lesson.core.sizing import char_model_num_params, matching_hidden_size
+from lstm_lesson.core.text import Vocabulary, fable_corpus, split_text
+from lstm_lesson.core.training import History, char_losses, evaluate, train
 
 
 @pytest.fixture(scope="module")
@@ -195,22 +187,22 @@ def test_train_bad_input(data):
 def test_count_params_matches_the_model(cell, layers):
     for H in (3, 17):
         model = CharModel(11, H, layers, cell=cell)
-        assert count_params(cell, 11, H, layers) == model.num_params(), (
-            f"{cell}: count_params disagrees with CharModel; the GRU has two bias vectors, "
+        assert char_model_num_params(cell, 11, H, layers) == model.num_params(), (
+            f"{cell}: char_model_num_params disagrees with CharModel; the GRU has two bias vectors, "
             "the peephole LSTM three peephole vectors")
 
 
 def test_matching_hidden_size_is_within_a_few_percent():
-    target = count_params("lstm", 49, 64, 2)
+    target = char_model_num_params("lstm", 49, 64, 2)
     for cell in ("rnn", "gru"):
         H = matching_hidden_size(cell, 49, target, 2)
-        n = count_params(cell, 49, H, 2)
+        n = char_model_num_params(cell, 49, H, 2)
         assert abs(n - target) / target < 0.02
-        assert abs(count_params(cell, 49, H + 1, 2) - target) >= abs(n - target)
-        assert abs(count_params(cell, 49, H - 1, 2) - target) >= abs(n - target)
+        assert abs(char_model_num_params(cell, 49, H + 1, 2) - target) >= abs(n - target)
+        assert abs(char_model_num_params(cell, 49, H - 1, 2) - target) >= abs(n - target)
     assert matching_hidden_size("lstm", 49, target, 2) == 64
     with pytest.raises(ValueError, match="cell"):
-        count_params("transformer", 10, 10)
+        char_model_num_params("transformer", 10, 10)
 
 
 # ------------------------------------------------------------------------ the live view
@@ -275,7 +267,7 @@ def test_training_monitor_throttles_but_always_draws_the_end(data):
     assert monitor.updates == 2, "the first step and the end; nothing in between within the interval"
     h = History(max_steps=10, train_loss=[2.0], stopped_by="max_seconds", seconds=1.0, chars=10)
     monitor.update(h)
-    assert monitor.bar.bar_style == "warning", "stopped by the time budget: shown in another colour"
+    assert monitor.bar.bar_style == "warning", "stopped by the time budget: shown in another color"
 
 
 def test_plot_history_draws_train_and_validation():

@@ -1,0 +1,128 @@
+"""Self-checks for lesson 1 (how a plain RNN remembers).
+
+Each ``check_*`` compares the learner's answer with the package's reference and, when it is
+wrong, tries the usual mistakes one term at a time (no bias, no tanh, a transposed matrix, the
+wrong order in the concatenation, ...) and names the one that reproduces the answer.
+It returns a ``Feedback``: true when right, and a message either way.
+
+The exercises' numbers live here (``RNN_EXAMPLE``) so the notebook and the checks agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...core.activations import sigmoid
+from .feedback import Feedback, diagnose, right  # re-exported: lessons 2-4 once imported them from here
+
+# A hand-sized RNN: 2 units, 1 input. Row-vector convention, as in the package: h @ W_h, x @ W_x.
+RNN_EXAMPLE = {
+    "W_h": np.array([[0.5, -0.3], [0.2, 0.4]]),
+    "W_x": np.array([[1.0, -0.5]]),
+    "b": np.array([0.1, 0.0]),
+    "h_prev": np.array([0.5, -0.5]),
+    "x": np.array([2.0]),
+}
+
+
+# ----- exercise 1: the concatenated weight matrix ----------------------------------------
+def check_concat_weights(W, W_h=None, W_x=None) -> Feedback:
+    """Exercise 1: the notes write W·[h_{t-1}, x_t]. Build W so that
+    concatenate([h, x]) @ W == h @ W_h + x @ W_x (defaults: the lesson's RNN_EXAMPLE)."""
+    W_h = RNN_EXAMPLE["W_h"] if W_h is None else np.asarray(W_h, float)
+    W_x = RNN_EXAMPLE["W_x"] if W_x is None else np.asarray(W_x, float)
+    reference = np.vstack([W_h, W_x])
+    W = np.asarray(W, dtype=np.float64)
+    H, D = W_h.shape[0], W_x.shape[0]
+    if W.shape != reference.shape:
+        if W.shape == reference.T.shape:
+            return Feedback(False, f"W has shape {W.shape}: you transposed it. With row vectors, [h, x] has "
+                                   f"{H + D} entries, so W needs {H + D} rows and {H} columns: "
+                                   f"shape {reference.shape}.")
+        return Feedback(False, f"W: expected shape (hidden + input, hidden) = {reference.shape}, got {W.shape}.")
+    mistakes = {
+        "you stacked W_x above W_h, but the concatenation is [h_{t-1}, x_t]: h comes first, so W_h's rows "
+        "come first.": np.vstack([W_x, W_h]),
+        "W_h is transposed: the package multiplies rows, h @ W_h, so W_h goes in as it is.": np.vstack([W_h.T, W_x]),
+    }
+    return diagnose(W, reference, mistakes, "W", atol=1e-9, rtol=0)
+
+
+# ----- exercise 2: one step by hand --------------------------------------------------------
+def rnn_step_reference(x, h_prev, W_x, W_h, b):
+    """h_t = tanh(x W_x + h_{t-1} W_h + b) for row vectors (the package's RNNCell, written out)."""
+    return np.tanh(x @ W_x + h_prev @ W_h + b)
+
+
+def _rnn_mistakes(x, h_prev, W_x, W_h, b):
+    a = x @ W_x + h_prev @ W_h + b
+    return {
+        "you forgot the activation: h_t = tanh(...), not the bare linear combination.": a,
+        "you used a sigmoid; the plain RNN squashes with tanh (values in -1..1).": sigmoid(a),
+        "you forgot the bias b.": np.tanh(x @ W_x + h_prev @ W_h),
+        "you left out the memory term h_{t-1} @ W_h: without it the RNN remembers nothing.": np.tanh(x @ W_x + b),
+        "you left out the input term x_t @ W_x.": np.tanh(h_prev @ W_h + b),
+        "W_h is transposed: with row vectors the memory term is h_{t-1} @ W_h, not W_h @ h_{t-1}.":
+            np.tanh(x @ W_x + h_prev @ W_h.T + b),
+        "you used the ReLU; the plain RNN of the notes uses tanh.": np.maximum(a, 0.0),
+    }
+
+
+def check_rnn_state(h) -> Feedback:
+    """Exercise 2: compute h_t by hand for ``RNN_EXAMPLE`` (x, h_prev, W_x, W_h, b)."""
+    e = RNN_EXAMPLE
+    args = (e["x"], e["h_prev"], e["W_x"], e["W_h"], e["b"])
+    return diagnose(h, rnn_step_reference(*args), _rnn_mistakes(*args), "h_t")
+
+
+# ----- exercise 3: implement the step ------------------------------------------------------
+def check_rnn_step(rnn_step) -> Feedback:
+    """Exercise 3: ``rnn_step(x, h_prev, W_x, W_h, b) -> h`` for a batch, x (batch, input),
+    h_prev (batch, hidden). The check isolates one term at a time (the others zeroed) so the
+    message names the term that is wrong."""
+    rng = np.random.default_rng(1)
+    B, D, H = 3, 2, 4
+    x, h_prev = rng.standard_normal((B, D)), rng.uniform(-1, 1, (B, H))
+    W_x, W_h, b = rng.standard_normal((D, H)), rng.standard_normal((H, H)), rng.standard_normal(H)
+    zx, zh, zb = np.zeros_like(W_x), np.zeros_like(W_h), np.zeros_like(b)
+    cases = [  # (what is isolated, arguments)
+        ("the input term x @ W_x (W_h and b set to 0)", (x, h_prev, W_x, zh, zb)),
+        ("the memory term h_prev @ W_h (W_x and b set to 0)", (x, h_prev, zx, W_h, zb)),
+        ("the bias b (W_x and W_h set to 0)", (x, h_prev, zx, zh, b)),
+        ("all terms together", (x, h_prev, W_x, W_h, b)),
+    ]
+    for what, args in cases:
+        try:
+            got = rnn_step(*(a.copy() for a in args))
+        except Exception as err:  # the learner's code: report its error as feedback
+            return Feedback(False, f"your rnn_step raised {type(err).__name__}: {err} (while testing {what}).")
+        fb = diagnose(got, rnn_step_reference(*args), _rnn_mistakes(*args), f"h for {what}", atol=1e-8, rtol=1e-6)
+        if not fb:
+            return fb
+    return right("rnn_step matches the package's RNNCell term by term, for a batch of 3")
+
+
+# ----- exercise 4: how long a pulse lasts --------------------------------------------------
+def memory_span_reference(scale, fraction=0.01):
+    """Steps until scale^t < fraction: the smallest t with t > log(fraction) / log(scale)."""
+    return math.floor(math.log(fraction) / math.log(scale)) + 1
+
+
+def check_memory_span(steps, scale=0.9) -> Feedback:
+    """Exercise 4: with largest singular value ``scale`` < 1, after how many steps is a small pulse
+    first below 1% of its size? (small pulse: tanh is nearly linear, so the size is scale^t)."""
+    ref = memory_span_reference(scale)
+    raw = math.log(0.01) / math.log(scale)
+    mistakes = {
+        f"{scale}^{ref - 1} = {scale ** (ref - 1):.4f} is still above 0.01: round t up, not down.": ref - 1,
+        "that is the time constant 1/(1 - λ₁), the steps to fall to about 1/e (37%), not to 1%.":
+            round(1 / (1 - scale)),
+        "a log-base slip: use t = log(0.01) / log(λ₁) with the same logarithm on top and bottom.":
+            round(math.log10(0.01) / math.log(scale)),
+    }
+    if isinstance(steps, float) and abs(steps - raw) < 0.05:
+        return Feedback(False, f"{steps:.2f} is not a whole number of steps: the pulse is below 1% from the "
+                               "next whole step on.")
+    return diagnose(steps, ref, mistakes, "the memory span", atol=0, rtol=0)

@@ -1,0 +1,222 @@
+"""Self-checks for lesson 2 (the LSTM's four gates), from "compute one gate by hand" to
+"implement the step". Each check names the wrong term, e.g. "your c_t is off: did you use
+c_{t-1}·i instead of c_{t-1}·f?".
+
+The hand exercises use one unit whose weights are all 1 (as in the gate explorer), so every
+pre-activation is a = x + h_prev + bias; ``GATE_EXAMPLE`` holds the numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ...core.activations import sigmoid
+from ...core.cells import LSTMCell, LSTMState
+from .feedback import Feedback, diagnose, right
+
+GATE_EXAMPLE = {"x": 0.5, "h_prev": -0.2, "c_prev": 0.8, "biases": {"i": -0.5, "f": 1.0, "g": 0.5, "o": 0.0}}
+
+
+def example_terms(example=None) -> dict:
+    """Every term of one step of the one-unit LSTM at ``example`` (default ``GATE_EXAMPLE``),
+    computed by the package's ``LSTMCell`` (weights 1): a_*, i, f, g, o, c, h and the notes' gates."""
+    from ..widgets.gate_explorer import explore_gates  # the explorer runs the package's own cell
+
+    e = GATE_EXAMPLE if example is None else example
+    return explore_gates("lstm", e["x"], e["h_prev"], e["c_prev"], biases=e["biases"])
+
+
+def _s(a):
+    return float(sigmoid(a))
+
+
+# ----- exercise 1: the forget gate (遗忘门) -----------------------------------------------
+def check_forget_gate(value) -> Feedback:
+    """Exercise 1: the notes' forget gate output f_t·c_{t-1} for ``GATE_EXAMPLE``."""
+    t = example_terms()
+    x, h, c, b = GATE_EXAMPLE["x"], GATE_EXAMPLE["h_prev"], GATE_EXAMPLE["c_prev"], GATE_EXAMPLE["biases"]
+    mistakes = {
+        "that is f_t alone, the forget factor; the forget gate's output is f_t·c_{t-1}.": t["f"],
+        "you used tanh for f_t; gates are sigmoids, a fraction between 0 and 1 to keep.": np.tanh(t["a_f"]) * c,
+        "you forgot the bias b_f in f_t = σ(x + h_{t-1} + b_f).": _s(x + h) * c,
+        "did you use c_{t-1}·i instead of c_{t-1}·f? The forget gate multiplies by f_t.": t["i"] * c,
+        "you multiplied h_{t-1} (short-term) where the long-term memory c_{t-1} goes.": t["f"] * h,
+        "you left out h_{t-1} in the pre-activation a_f = x + h_{t-1} + b_f.": _s(x + b["f"]) * c,
+    }
+    return diagnose(value, t["forget_gate"], mistakes, "your forget gate f·c_{t-1}")
+
+
+# ----- exercise 2: the learn gate (学习门) ------------------------------------------------
+def check_learn_gate(value) -> Feedback:
+    """Exercise 2: the notes' learn gate output i_t·g_t (g_t is the candidate N_t)."""
+    t = example_terms()
+    mistakes = {
+        "that is the candidate g_t alone: the learn gate also multiplies by the ignore factor i_t.": t["g"],
+        "that is i_t alone: multiply it by the candidate g_t = tanh(a_g).": t["i"],
+        "you used a sigmoid for the candidate g_t; it is tanh, so new memories can be negative.":
+            t["i"] * _s(t["a_g"]),
+        "you used tanh for i_t; the ignore factor is a sigmoid (0..1).": np.tanh(t["a_i"]) * t["g"],
+        "did you use f_t where i_t goes? The learn gate is i_t·g_t.": t["f"] * t["g"],
+        "you swapped i and g: i = σ(a_i) and g = tanh(a_g), each with its own pre-activation.":
+            _s(t["a_g"]) * np.tanh(t["a_i"]),
+    }
+    return diagnose(value, t["learn_gate"], mistakes, "your learn gate i·g")
+
+
+# ----- exercise 3: the remember gate (记忆门): the new long-term memory ------------------------
+def check_cell_state(c) -> Feedback:
+    """Exercise 3: the new long-term memory c_t = f_t·c_{t-1} + i_t·g_t."""
+    t = example_terms()
+    cp, hp = GATE_EXAMPLE["c_prev"], GATE_EXAMPLE["h_prev"]
+    mistakes = {
+        "did you use c_{t-1}·i instead of c_{t-1}·f? (and f·g instead of i·g)": cp * t["i"] + t["f"] * t["g"],
+        "did you use c_{t-1}·i instead of c_{t-1}·f?": cp * t["i"] + t["i"] * t["g"],
+        "you dropped the forget gate term f_t·c_{t-1}: the old memory must be carried over.": t["learn_gate"],
+        "you dropped the learn gate term i_t·g_t: nothing new was written.": t["forget_gate"],
+        "you multiplied the two terms; the remember gate ADDS them (that sum is the carousel).":
+            t["forget_gate"] * t["learn_gate"],
+        "you used h_{t-1} where c_{t-1} goes: the cell state carries the long-term memory.":
+            t["f"] * hp + t["learn_gate"],
+        "you applied tanh to c_t; the cell state is not squashed (tanh(c_t) is only for h_t).": np.tanh(t["c"]),
+    }
+    return diagnose(c, t["c"], mistakes, "your c_t")
+
+
+# ----- exercise 4: the use gate (使用门): the new short-term memory -------------------------------
+def check_hidden_state(h) -> Feedback:
+    """Exercise 4: the new short-term memory and output h_t = o_t·tanh(c_t)."""
+    t = example_terms()
+    mistakes = {
+        "you forgot the tanh: h_t = o_t·tanh(c_t), not o_t·c_t.": t["o"] * t["c"],
+        "you used the old cell c_{t-1}; the use gate reads the NEW long-term memory c_t.":
+            t["o"] * np.tanh(GATE_EXAMPLE["c_prev"]),
+        "you forgot the output gate o_t: h_t = o_t·tanh(c_t).": t["tanh_c"],
+        "you took tanh of the product; it is o_t times tanh(c_t).": np.tanh(t["o"] * t["c"]),
+        "you used tanh for o_t; the output gate is a sigmoid.": np.tanh(t["a_o"]) * t["tanh_c"],
+    }
+    return diagnose(h, t["h"], mistakes, "your h_t")
+
+
+# ----- exercise 5: implement the step ------------------------------------------------------
+def _step(x, h, c, W_x, W_h, b, *, order="ifgo", h_uses_tanh=True, g_act=np.tanh, c_mix="fi"):
+    H = h.shape[1]
+    a = x @ W_x + h @ W_h + b
+    blocks = {name: a[:, k * H:(k + 1) * H] for k, name in enumerate(order)}
+    i, f, o = sigmoid(blocks["i"]), sigmoid(blocks["f"]), sigmoid(blocks["o"])
+    g = g_act(blocks["g"])
+    keep = f if c_mix[0] == "f" else i
+    write = i if c_mix[1] == "i" else f
+    c_new = keep * c + write * g
+    h_new = o * (np.tanh(c_new) if h_uses_tanh else c_new)
+    return h_new, c_new
+
+
+def check_lstm_step(lstm_step) -> Feedback:
+    """Exercise 5: ``lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)`` for a batch, with
+    W_x (input, 4H), W_h (H, 4H), b (4H,) in the package's block order i, f, g, o.
+    Compared with the package's ``LSTMCell`` on random numbers."""
+    rng = np.random.default_rng(2)
+    B, D, H = 3, 2, 4
+    cell = LSTMCell(D, H, seed=3)
+    p = cell.params
+    p["b"][...] = rng.standard_normal(4 * H)  # distinct biases, so that every block is told apart
+    x, h, c = rng.standard_normal((B, D)), rng.uniform(-1, 1, (B, H)), rng.standard_normal((B, H))
+    (h_ref, c_ref), _ = cell.step(x, LSTMState(h, c))
+    args = (x, h, c, p["W_x"], p["W_h"], p["b"])
+    try:
+        out = lstm_step(*(a.copy() for a in args))
+    except Exception as err:  # the learner's code: its error is the feedback
+        return Feedback(False, f"your lstm_step raised {type(err).__name__}: {err}")
+    if not isinstance(out, tuple) or len(out) != 2:
+        return Feedback(False, f"lstm_step: expected it to return a pair (h, c), got {type(out).__name__}")
+    h_new, c_new = (np.asarray(v, dtype=np.float64) for v in out)
+    if h_new.shape != (B, H) or c_new.shape != (B, H):
+        return Feedback(False, f"lstm_step: expected h and c of shape (batch, hidden) = {(B, H)}, "
+                               f"got {h_new.shape} and {c_new.shape}")
+    if np.allclose(h_new, c_ref) and np.allclose(c_new, h_ref):
+        return Feedback(False, "you returned (c, h); the order is (h, c), short-term memory first.")
+    mistakes = {
+        "your gate blocks are in TensorFlow 1's order i, j (=g), f, o; the package uses PyTorch's i, f, g, o.":
+            _step(*args, order="igfo"),
+        "your h_t is off: you forgot the tanh, h_t = o_t·tanh(c_t).": _step(*args, h_uses_tanh=False),
+        "your g_t uses a sigmoid; the candidate is tanh.": _step(*args, g_act=sigmoid),
+        "your c_t is off: did you use c_{t-1}·i instead of c_{t-1}·f?": _step(*args, c_mix="ii"),
+        "your c_t is off: you swapped f and i (c_{t-1}·i + f·g).": _step(*args, c_mix="if"),
+    }
+    for perm in itertools.permutations("ifgo"):
+        order = "".join(perm)
+        if order not in ("ifgo", "igfo"):
+            mistakes[f"your gate blocks are in the order {', '.join(order)}; the package uses i, f, g, o."] = \
+                _step(*args, order=order)
+    if np.allclose(h_new, h_ref, atol=1e-8) and np.allclose(c_new, c_ref, atol=1e-8):
+        return right("lstm_step matches the package's LSTMCell for a batch of 3 (h and c)")
+    for message, (h_m, c_m) in mistakes.items():
+        if np.allclose(h_new, h_m, atol=1e-8) and np.allclose(c_new, c_m, atol=1e-8):
+            return Feedback(False, message)
+    if np.allclose(c_new, c_ref, atol=1e-8):
+        return Feedback(False, "your c_t is right but h_t is off: check h_t = o_t·tanh(c_t) and the o block "
+                               "(the last quarter of the columns).")
+    return Feedback(False, "your c_t is off and it is not one of the usual single mistakes: check each "
+                           "block a[:, k*H:(k+1)*H] (k = 0 i, 1 f, 2 g, 3 o) and c_t = f·c_{t-1} + i·g.")
+
+
+# ----- exercise 6: the loop over time ------------------------------------------------------
+def check_lstm_forward(lstm_forward) -> Feedback:
+    """Exercise 6: ``lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`` for a batch-first sequence:
+    x (batch, time, input), h0 and c0 (batch, hidden); hs (batch, time, hidden) holds h_t of every
+    step, c_T (batch, hidden) the last cell state. Compared with the package's ``dynamic_rnn``."""
+    from ...core.unrolling import dynamic_rnn
+
+    rng = np.random.default_rng(5)
+    B, T, D, H = 3, 5, 2, 4
+    cell = LSTMCell(D, H, seed=4)
+    p = cell.params
+    p["b"][...] = rng.standard_normal(4 * H)
+    x, h0, c0 = rng.standard_normal((B, T, D)), rng.uniform(-1, 1, (B, H)), rng.standard_normal((B, H))
+    hs_ref, final = dynamic_rnn(cell, x, LSTMState(h0, c0))
+    args = (x, h0, c0, p["W_x"], p["W_h"], p["b"])
+    if not callable(lstm_forward):
+        return Feedback(False, f"lstm_forward: expected a function, got {type(lstm_forward).__name__}")
+    try:
+        out = lstm_forward(*(a.copy() for a in args))
+    except Exception as err:  # the learner's code: its error is the feedback
+        hint = (" Batch-first: step t is x[:, t], not x[t]." if isinstance(err, (IndexError, ValueError)) else "")
+        return Feedback(False, f"your lstm_forward raised {type(err).__name__}: {str(err).strip()}.{hint}")
+    if not isinstance(out, tuple) or len(out) != 2:
+        return Feedback(False, f"lstm_forward: expected it to return a pair (hs, c_T), got {type(out).__name__}")
+    try:
+        hs, c_T = (np.asarray(v, dtype=np.float64) for v in out)
+    except (TypeError, ValueError) as err:
+        return Feedback(False, f"lstm_forward: expected two arrays (hs, c_T), got values numpy cannot read ({err})")
+    if hs.shape == (B, H):
+        return Feedback(False, f"hs has shape {hs.shape}: that is one step. Keep every h_t: hs is "
+                               f"(batch, time, hidden) = {(B, T, H)}, e.g. np.stack(list_of_h, axis=1).")
+    if hs.shape == (T, B, H):
+        return Feedback(False, f"hs has shape {hs.shape}, time first; the package is batch-first: "
+                               f"(batch, time, hidden) = {(B, T, H)} (np.stack(..., axis=1)).")
+    if hs.shape != (B, T, H) or c_T.shape != (B, H):
+        return Feedback(False, f"lstm_forward: expected hs {(B, T, H)} and c_T {(B, H)}, "
+                               f"got {hs.shape} and {c_T.shape}")
+    if not (np.all(np.isfinite(hs)) and np.all(np.isfinite(c_T))):
+        return Feedback(False, "lstm_forward returned NaN or infinite values.")
+    if np.allclose(hs, hs_ref, atol=1e-8) and np.allclose(c_T, final.c, atol=1e-8):
+        return right("lstm_forward matches dynamic_rnn over 5 steps for a batch of 3 (every h_t and c_T)")
+    # the usual mistakes, each computed with the package's cell
+    fresh = np.stack([cell.step(x[:, t], LSTMState(h0, c0))[0].h for t in range(T)], axis=1)
+    h, keep_c = h0, []
+    for t in range(T):
+        (h, _), _ = cell.step(x[:, t], LSTMState(h, c0))
+        keep_c.append(h)
+    if np.allclose(hs, fresh, atol=1e-8):
+        return Feedback(False, "every step starts again from (h0, c0): carry the state, pass step t's (h, c) "
+                               "to step t + 1.")
+    if np.allclose(hs, np.stack(keep_c, axis=1), atol=1e-8):
+        return Feedback(False, "you carry h but not c: the cell state c_t must go to the next step too "
+                               "(the long-term memory is the point of the LSTM).")
+    if np.allclose(hs, hs_ref, atol=1e-8):
+        if np.allclose(c_T, final.h, atol=1e-8):
+            return Feedback(False, "hs is right; you returned h_T where c_T belongs.")
+        return Feedback(False, "hs is right but c_T is not the cell state after the LAST step.")
+    return Feedback(False, "hs is off from the first step: check your step function with check_lstm_step first.")

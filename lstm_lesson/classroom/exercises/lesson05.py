@@ -1,0 +1,206 @@
+"""Self-checks for lesson 5 (batching). Each returns a ``Feedback`` like lessons 1-4: true when the
+answer is right, and a message either way, "Correct: ..." or which part is wrong and why.
+
+Every check takes the learner's function and runs it on small sequences whose values are their own
+indices (``np.arange(L)``, so "the next element" is simply ``x + 1``). It never raises for a wrong
+answer: the message is the point.
+
+- ``check_batches(fn)``: exercise 1, ``fn(arr, batch_size, n_steps)`` yields ``(x, y)`` batches.
+- ``check_position(fn)``: exercise 2, ``fn(p, length, batch_size, n_steps)`` -> ``(k, r, j)``.
+- ``check_one_hot(fn)``: exercise 3, ``fn(ids, vocab_size)`` -> one-hot array.
+- ``check_stateful(fn)``: exercise 4, ``fn(cell, inputs_per_batch)`` -> outputs with the state carried.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.batching import batch_layout, batch_plan, get_batches, one_hot
+from ...core.cells import LSTMCell
+from ...core.unrolling import dynamic_rnn
+from .feedback import Feedback, verdict
+
+# (length, batch_size, n_steps): the notes' example, a ragged tail, a single row, one step.
+BATCH_CASES = ((1000, 10, 20), (41, 2, 5), (23, 1, 7), (30, 3, 1))
+
+
+def _error(what, err) -> Feedback:
+    hint = " (an undefined name, like the notes' n?)" if isinstance(err, NameError) else ""
+    return verdict(False, f"{what} raised {type(err).__name__}: {err}{hint}")
+
+
+# ------------------------------------------------------------------------------ exercise 1
+def _diagnose_batches(batches, length, B, T):
+    """The first thing wrong with ``batches`` for ``np.arange(length)``, or None."""
+    plan = batch_plan(length, B, T)
+    where = f"for {length} elements, batch_size={B}, n_steps={T}"
+    for k, pair in enumerate(batches):
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            return f"batch {k} is not a pair (x, y) {where}"
+        x, y = (np.asarray(a) for a in pair)
+        if x.shape != (B, T):
+            return f"batch {k}: x has shape {x.shape}, expected (batch_size, n_steps) = {(B, T)} {where}"
+        if y.shape != (B, T):
+            short = y.shape == (B, T - 1) and k == plan.n_batches
+            why = (" - the notes' bug: the last element has no successor, so this batch cannot be "
+                   "complete; yield only full batches, (len - 1) // (batch_size * n_steps)") if short else ""
+            return f"batch {k}: y has shape {y.shape}, expected {(B, T)} {where}{why}"
+    if len(batches) != plan.n_batches:
+        return (f"{len(batches)} batches {where}, expected {plan.n_batches} = (len - 1) // (batch_size * n_steps) "
+                f"= ({length} - 1) // {B * T}: only full batches, and the last element is never an input")
+    xs = [np.asarray(x) for x, _ in batches]
+    ys = [np.asarray(y) for _, y in batches]
+    for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        if np.all(y == x + 1):
+            continue
+        if np.all(y == x):
+            return f"batch {k}: y equals x; y is not shifted by one (y[r, j] must be the element after x[r, j])"
+        if np.all(y == x - 1):
+            return (f"batch {k}: y is shifted the wrong way: y[r, j] must be the NEXT element, arr[p + 1], "
+                    "not arr[p - 1]")
+        if np.all(y[:, :-1] == x[:, :-1] + 1) and np.all(y[:, -1] == x[:, 0]):
+            return (f"batch {k}: the last column of y wraps around to the first column of x; its target must be "
+                    "the element after x[:, -1] in the sequence, not x[:, 0]")
+        r, j = np.argwhere(y != x + 1)[0]
+        return f"batch {k}: y[{r}, {j}] = {y[r, j]}, but the element after x[{r}, {j}] = {x[r, j]} is {x[r, j] + 1}"
+    for k, x in enumerate(xs):
+        if T > 1 and not np.all(np.diff(x, axis=1) == 1):
+            if B > 1 and np.all(np.diff(x, axis=1) == B):
+                return (f"batch {k}: rows are interleaved instead of contiguous (row 0 reads {x[0, :3].tolist()}...): "
+                        "cut the sequence into batch_size contiguous rows, arr[:n].reshape(batch_size, -1)")
+            return f"batch {k}: row 0 is {x[0].tolist()}, not consecutive elements of the sequence"
+    for k in range(1, len(xs)):
+        if not np.all(xs[k][:, 0] == xs[k - 1][:, -1] + 1):
+            return (f"row r of batch {k} does not continue row r of batch {k - 1} (row 0: ... {xs[k - 1][0, -1]} | "
+                    f"{xs[k][0, 0]} ...), so the carried state would be wrong: reshape the whole sequence into rows "
+                    "first, then cut columns")
+    used = np.concatenate([x.ravel() for x in xs])
+    if len(np.unique(used)) != len(used):
+        return "an element is used as input in two places"
+    return None
+
+
+def check_batches(fn) -> Feedback:
+    """Exercise 1: ``fn(arr, batch_size, n_steps)`` must yield full ``(x, y)`` batches, y the next elements."""
+    for length, B, T in BATCH_CASES:
+        try:
+            batches = list(fn(np.arange(length), B, T))
+        except Exception as err:  # noqa: BLE001 - any error is the learner's to see
+            return _error(f"fn(np.arange({length}), {B}, {T})", err)
+        problem = _diagnose_batches(batches, length, B, T)
+        if problem:
+            return verdict(False, problem)
+    reference = [x for x, _ in get_batches(np.arange(1000), 10, 20)]
+    mine = [np.asarray(x) for x, _ in fn(np.arange(1000), 10, 20)]
+    same = all(np.array_equal(a, b) for a, b in zip(reference, mine, strict=True))
+    note = "" if same else (" (your rows are laid out differently from get_batches, e.g. the notes' 10 x 100 "
+                            "rows with each row's tail dropped; the invariant still holds)")
+    return verdict(True, "every batch has shape (batch_size, n_steps), y is x shifted by one, rows are contiguous "
+                         "and continue across batches, and only full batches are kept" + note)
+
+
+# ------------------------------------------------------------------------------ exercise 2
+POSITION_CASES = ((1000, 10, 20), (41, 2, 5), (60, 3, 6), (23, 1, 7))
+
+
+def check_position(fn) -> Feedback:
+    """Exercise 2: ``fn(p, length, batch_size, n_steps)`` -> ``(k, r, j)``: element p is x[r, j] of batch k,
+    or ``(-1, -1, -1)`` if p is in the dropped tail."""
+    for length, B, T in POSITION_CASES:
+        plan = batch_plan(length, B, T)
+        R = plan.row_length
+        layout = batch_layout(length, B, T)
+        for p in range(length):
+            want = tuple(int(v) for v in layout[p])
+            try:
+                got = fn(p, length, B, T)
+                got = tuple(int(v) for v in got)
+            except Exception as err:  # noqa: BLE001
+                return _error(f"fn({p}, {length}, {B}, {T})", err)
+            if got == want:
+                continue
+            where = f"element p={p} ({length} elements, batch_size={B}, n_steps={T}): got {got}, expected {want}"
+            if want[0] < 0:
+                return verdict(False, f"{where}; p >= batch_size * row_length = {plan.n_inputs} is in the dropped tail")
+            if got[0] < 0:
+                return verdict(False, f"{where}; only p >= {plan.n_inputs} is dropped")
+            k, r, j = want
+            if got[1] != r:
+                if B > 1 and got[1] == p // (length // B) and length // B != R:
+                    why = (f"you used the notes' row length len // batch_size = {length // B}; only full batches "
+                           f"are kept, so a row holds n_batches * n_steps = {R} elements")
+                elif B > 1 and got[1] == p % B:
+                    why = "rows are interleaved instead of contiguous: r = p // row_length, not p % batch_size"
+                else:
+                    why = f"the row is r = p // row_length with row_length = n_batches * n_steps = {R}"
+                return verdict(False, f"{where}; the row r is wrong: {why}")
+            if got[0] != k:
+                return verdict(False, f"{where}; the batch k is wrong: k = (p % row_length) // n_steps "
+                                      f"= ({p} % {R}) // {T}")
+            return verdict(False, f"{where}; the column j is wrong: j = p % n_steps = {p} % {T}")
+    return verdict(True, "every element lands in the right batch, row and column, and the tail is dropped")
+
+
+# ------------------------------------------------------------------------------ exercise 3
+def check_one_hot(fn) -> Feedback:
+    """Exercise 3: ``fn(ids, vocab_size)`` -> float array (..., vocab_size) with one 1 per position, at the id."""
+    cases = [(np.array([2, 0, 1, 1]), 3), (np.array([[0, 4], [3, 3]]), 5)]
+    for ids, V in cases:
+        want = one_hot(ids, V, dtype=np.float64)
+        try:
+            got = np.asarray(fn(ids, V))
+        except Exception as err:  # noqa: BLE001
+            return _error(f"fn({ids.tolist()}, {V})", err)
+        if got.shape != want.shape:
+            if got.shape == (V,) + ids.shape:
+                return verdict(False, f"shape {got.shape}: the vocabulary axis must come last, "
+                                      f"ids {ids.shape} -> {want.shape}")
+            return verdict(False, f"shape {got.shape} for ids of shape {ids.shape}, expected {want.shape} "
+                                  "= ids.shape + (vocab_size,)")
+        if got.dtype.kind != "f":
+            return verdict(False, f"dtype {got.dtype}: the inputs of a cell must be floats (float32 or float64)")
+        ones = (got == 1).sum(axis=-1)
+        if not (np.all(ones == 1) and np.all((got == 0) | (got == 1))):
+            return verdict(False, "each position must hold exactly one 1 and zeros elsewhere")
+        at = got.argmax(axis=-1)
+        if not np.array_equal(at, ids):
+            off = " - off by one?" if any(np.array_equal(at, (ids + d) % V) for d in (1, -1)) else ""
+            return verdict(False, f"the 1s sit at {at.tolist()}, expected at the ids {ids.tolist()}{off}")
+    return verdict(True, "shape ids.shape + (vocab_size,), floats, one 1 per position, at the id")
+
+
+# ------------------------------------------------------------------------------ exercise 4
+def _stateful_case():
+    rng = np.random.default_rng(5)
+    ids = rng.integers(0, 6, size=61)
+    batches = [one_hot(x, 6, dtype=np.float64) for x, _ in get_batches(ids, 3, 5)]  # 4 batches (3, 5, 6)
+    cell = LSTMCell(6, 4, seed=2, forget_bias=1.0)
+    return cell, batches
+
+
+def check_stateful(fn) -> Feedback:
+    """Exercise 4: ``fn(cell, inputs_per_batch)`` runs ``dynamic_rnn`` batch after batch, carrying the final
+    state into the next batch, and returns all outputs joined along time: (batch, n_batches * n_steps, hidden)."""
+    cell, batches = _stateful_case()
+    rows = np.concatenate(batches, axis=1)  # each row read in one go: what carrying the state must reproduce
+    want, _ = dynamic_rnn(cell, rows)
+    reset = np.concatenate([dynamic_rnn(cell, b)[0] for b in batches], axis=1)
+    try:
+        got = np.asarray(fn(cell, [b.copy() for b in batches]))
+    except Exception as err:  # noqa: BLE001
+        return _error("fn(cell, inputs_per_batch)", err)
+    if got.shape != want.shape:
+        return verdict(False, f"shape {got.shape}, expected {want.shape}: join the batches' outputs along time "
+                              "(np.concatenate(outputs, axis=1))")
+    if np.allclose(got, want, rtol=1e-7, atol=1e-9):
+        return verdict(True, "carrying (h, c) across batches gives exactly the outputs of reading each row at once")
+    if np.allclose(got, reset, rtol=1e-7, atol=1e-9):
+        return verdict(False, "the state is reset to zero at every batch: pass batch k-1's final state "
+                              "(dynamic_rnn's second result) as initial_state of batch k")
+    T = batches[0].shape[1]
+    first_bad = int(np.argmax(~np.isclose(got, want).all(axis=(0, 2))))
+    if first_bad < T:
+        return verdict(False, f"the outputs differ already in batch 0 (step {first_bad}): start from the zero "
+                              "state (initial_state=None) and run the cell over each batch in order")
+    return verdict(False, f"batch 0 is right but batch {first_bad // T} is not: the state carried into it is not "
+                          "the final LSTMState(h, c) of the batch before (both h and c, every row)")

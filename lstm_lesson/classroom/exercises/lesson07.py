@@ -1,0 +1,169 @@
+"""Self-checks for lesson 7 (from numpy to frameworks). Each returns a ``Feedback`` like lessons 1-4:
+true when the answer is right, and a message either way, "Correct: ..." or which part is wrong.
+
+Every check builds a small LSTM layer with distinct numbers in every block, so a swapped block, a
+missing transpose or a bias counted twice shows up as a specific, nameable difference.
+
+- ``check_torch_export(fn)``: exercise 1, ``fn(W_x, W_h, b)`` -> ``{"weight_ih_l0": ..., "weight_hh_l0": ...,
+  "bias_ih_l0": ..., "bias_hh_l0": ...}``, PyTorch's ``nn.LSTM`` layout for our layer.
+- ``check_torch_import(fn)``: exercise 2, ``fn(weight_ih, weight_hh, bias_ih, bias_hh)`` -> ``(W_x, W_h, b)``.
+- ``check_tf1_export(fn)``: exercise 3, ``fn(W_x, W_h, b, forget_bias)`` -> ``(kernel, bias)`` of TF1's
+  ``BasicLSTMCell``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ...core.cells import LSTMCell
+from ...core.interop import to_tf1_weights, to_torch_state_dict
+from .feedback import Feedback, verdict
+
+TORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+
+
+def _error(what, err) -> Feedback:
+    return verdict(False, f"{what} raised {type(err).__name__}: {err}")
+
+
+def _layer(D=3, H=2, seed=4):
+    """An LSTM layer whose four gate blocks are easy to tell apart (block k is offset by 10 k)."""
+    cell = LSTMCell(D, H, seed=seed)
+    offsets = np.repeat(np.arange(4) * 10.0, H)
+    cell.params["W_x"] += offsets
+    cell.params["W_h"] += offsets
+    cell.params["b"] += offsets + 0.5
+    return cell
+
+
+def _swap(a, H, order, axis=-1):
+    """Blocks of ``a`` along ``axis`` re-stacked from i, f, g, o into ``order`` (a string like "ifog")."""
+    a = np.moveaxis(np.asarray(a), axis, -1)
+    blocks = {name: a[..., k * H:(k + 1) * H] for k, name in enumerate("ifgo")}
+    return np.moveaxis(np.concatenate([blocks[n] for n in order], axis=-1), -1, axis)
+
+
+def _gate_order_hint(got, ours, H, axis, expected="ifgo"):
+    """If ``got`` is ``ours`` (blocks in our order i, f, g, o) with its blocks permuted, say how."""
+    got = np.asarray(got)
+    for order in ("".join(p) for p in itertools.permutations("ifgo")):
+        if order != expected and got.shape == ours.shape and np.allclose(got, _swap(ours, H, order, axis)):
+            return f" (your blocks are our {', '.join(order)})"
+    return ""
+
+
+# ------------------------------------------------------------------------------ exercise 1
+def check_torch_export(fn) -> Feedback:
+    """Exercise 1: our ``W_x (D, 4H), W_h (H, 4H), b (4H,)`` -> PyTorch's layer-0 state dict."""
+    cell = _layer()
+    H = cell.hidden_size
+    p = cell.params
+    want = to_torch_state_dict(cell)
+    try:
+        got = fn(p["W_x"].copy(), p["W_h"].copy(), p["b"].copy())
+    except Exception as err:  # noqa: BLE001 - any error is the learner's to see
+        return _error("fn(W_x, W_h, b)", err)
+    if not isinstance(got, dict) or set(got) != set(TORCH_KEYS):
+        keys = sorted(got) if isinstance(got, dict) else type(got).__name__
+        return verdict(False, f"expected a dict with the keys {list(TORCH_KEYS)}, got {keys}")
+    for key in ("weight_ih_l0", "weight_hh_l0"):
+        g, w = np.asarray(got[key]), want[key]
+        ours = p["W_x"] if key == "weight_ih_l0" else p["W_h"]
+        if g.shape == ours.shape and g.shape != w.shape:
+            return verdict(False, f"{key} has our shape {g.shape}; PyTorch stores (4H, input) = {w.shape}, "
+                                  "acting as W @ x on column vectors: transpose (W.T)")
+        if g.shape != w.shape:
+            return verdict(False, f"{key} has shape {g.shape}, expected {w.shape}")
+        if not np.allclose(g, w):
+            return verdict(False, f"{key} holds the wrong numbers{_gate_order_hint(g, ours.T, H, 0)}: PyTorch's gate "
+                                  "order is i, f, g, o, the same as ours, so only transpose")
+    b_ih, b_hh = np.asarray(got["bias_ih_l0"]), np.asarray(got["bias_hh_l0"])
+    if b_ih.shape != (4 * H,) or b_hh.shape != (4 * H,):
+        return verdict(False, f"the biases have shapes {b_ih.shape} and {b_hh.shape}, expected ({4 * H},) each")
+    if np.allclose(b_ih + b_hh, 2 * p["b"]):
+        return verdict(False, "b is stored in BOTH biases: PyTorch adds bias_ih + bias_hh, so the forget gate "
+                              "would get twice our bias; put b in one of them and zeros in the other")
+    if not np.allclose(b_ih + b_hh, p["b"]):
+        return verdict(False, f"bias_ih + bias_hh = {np.round(b_ih + b_hh, 2)}, expected our b = "
+                              f"{np.round(p['b'], 2)}{_gate_order_hint(b_ih + b_hh, p['b'], H, 0)}")
+    return verdict(True, "weights transposed to (4H, input), gate order i, f, g, o kept, and bias_ih + bias_hh = b")
+
+
+# ------------------------------------------------------------------------------ exercise 2
+def check_torch_import(fn) -> Feedback:
+    """Exercise 2: PyTorch's ``weight_ih, weight_hh, bias_ih, bias_hh`` -> our ``(W_x, W_h, b)``."""
+    cell = _layer(seed=7)
+    H = cell.hidden_size
+    sd = to_torch_state_dict(cell)
+    rng = np.random.default_rng(1)
+    # A real PyTorch layer has BOTH biases non-zero: split our b at random between them.
+    part = rng.normal(size=4 * H)
+    b_ih, b_hh = sd["bias_ih_l0"] - part, part
+    try:
+        got = fn(sd["weight_ih_l0"].copy(), sd["weight_hh_l0"].copy(), b_ih.copy(), b_hh.copy())
+        W_x, W_h, b = (np.asarray(a) for a in got)
+    except Exception as err:  # noqa: BLE001
+        return _error("fn(weight_ih, weight_hh, bias_ih, bias_hh)", err)
+    p = cell.params
+    for name, g, w in (("W_x", W_x, p["W_x"]), ("W_h", W_h, p["W_h"])):
+        if g.shape == w.T.shape and g.shape != w.shape:
+            return verdict(False, f"{name} has PyTorch's shape {g.shape}: transpose to ours, {w.shape}")
+        if g.shape != w.shape or not np.allclose(g, w):
+            return verdict(False, f"{name} is wrong{_gate_order_hint(g, w, H, -1) if g.shape == w.shape else ''}: "
+                                  "it is the transpose of PyTorch's weight, blocks unchanged")
+    if b.shape == p["b"].shape and np.allclose(b, b_ih):
+        return verdict(False, "b is only bias_ih: PyTorch adds both biases at every step, so ours is "
+                              "bias_ih + bias_hh")
+    if b.shape == p["b"].shape and np.allclose(b, b_hh):
+        return verdict(False, "b is only bias_hh: ours is the sum bias_ih + bias_hh")
+    if b.shape == p["b"].shape and np.allclose(b, (b_ih + b_hh) / 2):
+        return verdict(False, "b is the mean of the two biases: PyTorch ADDS them, so ours is their sum")
+    if b.shape != p["b"].shape or not np.allclose(b, p["b"]):
+        return verdict(False, f"b = {np.round(b, 2)}, expected bias_ih + bias_hh = {np.round(p['b'], 2)}")
+    return verdict(True, "W_x = weight_ih.T, W_h = weight_hh.T and b = bias_ih + bias_hh (only the sum matters)")
+
+
+# ------------------------------------------------------------------------------ exercise 3
+def check_tf1_export(fn) -> Feedback:
+    """Exercise 3: our ``W_x, W_h, b`` and TF1's ``forget_bias`` -> ``(kernel, bias)`` of BasicLSTMCell."""
+    cell = _layer(seed=9)
+    H = cell.hidden_size
+    p = cell.params
+    forget_bias = 1.0
+    want = to_tf1_weights(cell, forget_bias=forget_bias, scope="")
+    want_kernel, want_bias = want["basic_lstm_cell/kernel"], want["basic_lstm_cell/bias"]
+    try:
+        kernel, bias = (np.asarray(a) for a in fn(p["W_x"].copy(), p["W_h"].copy(), p["b"].copy(), forget_bias))
+    except Exception as err:  # noqa: BLE001
+        return _error("fn(W_x, W_h, b, forget_bias)", err)
+    D = cell.input_size
+    if kernel.shape != want_kernel.shape:
+        return verdict(False, f"kernel has shape {kernel.shape}, expected (input + hidden, 4H) = {want_kernel.shape}: "
+                              "TF1 multiplies concat([x, h]) by ONE kernel, so stack W_x on top of W_h")
+    if np.allclose(kernel, np.concatenate([want_kernel[D:], want_kernel[:D]])):
+        return verdict(False, "the kernel's rows are [W_h; W_x]: TF1 concatenates [x, h], so W_x comes first")
+    if not np.allclose(kernel, want_kernel):
+        if np.allclose(kernel, np.concatenate([p["W_x"], p["W_h"]])):
+            return verdict(False, "the kernel keeps our gate order i, f, g, o: TF1's blocks are i, j, f, o "
+                                  "(j is our candidate g), so swap the 2nd and 3rd blocks")
+        ours = np.concatenate([p["W_x"], p["W_h"]])
+        return verdict(False, f"the kernel holds the wrong numbers{_gate_order_hint(kernel, ours, H, -1, 'igfo')}; "
+                              "TF1's order is i, j (= our g), f, o")
+    if bias.shape != want_bias.shape:
+        return verdict(False, f"bias has shape {bias.shape}, expected {want_bias.shape}")
+    reordered = _swap(p["b"], H, "igfo")
+    f = slice(2 * H, 3 * H)
+    if np.allclose(bias, reordered):
+        return verdict(False, "the forget block still holds our b_f: TF1 ADDS forget_bias at every step, so store "
+                              "b_f - forget_bias (or the cell forgets less than ours)")
+    if np.allclose(bias[f], reordered[f] + 2 * forget_bias) or np.allclose(bias[f], reordered[f] + forget_bias):
+        return verdict(False, "forget_bias was added to the stored f block: TF1 adds it again at run time; "
+                              "subtract it instead")
+    if np.allclose(bias, p["b"] - np.r_[0, 1, 0, 0].repeat(H) * forget_bias):
+        return verdict(False, "the bias keeps our gate order: reorder it to i, j, f, o like the kernel")
+    if not np.allclose(bias, want_bias):
+        return verdict(False, f"bias = {np.round(bias, 2)}, expected {np.round(want_bias, 2)} "
+                              "(our b in the order i, j, f, o, with forget_bias subtracted from the f block)")
+    return verdict(True, "kernel = [W_x; W_h] in gate order i, j, f, o, and the stored f bias is b_f - forget_bias")
