@@ -111,19 +111,19 @@ NAMES = ["notes", "english", "standard", "d2l", "d2l_zh", "colah", "dlai", "pyto
 groups = [TERMS[k:k + 5] for k in range(0, len(TERMS), 5)]
 assert sum(len(group) for group in groups) == len(TERMS) and max(len(group) for group in groups) <= 5
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(Markdown(glossary_table(columns=NAMES, terms=groups[0])))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(Markdown(glossary_table(columns=NAMES, terms=groups[1])))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(Markdown(glossary_table(columns=NAMES, terms=groups[2])))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(Markdown(glossary_table(columns=NAMES, terms=groups[3])))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(Markdown(glossary_table(columns=NAMES, terms=groups[4])))
 
 # %% [markdown] slideshow={"slide_type": "notes"}

@@ -64,7 +64,7 @@ np.set_printoptions(precision=4, suppress=True)
 # and with row vectors (a batch is a stack of rows): $[h_{t-1}, x_t]\,W$ with
 # $W = \begin{bmatrix} W_h \\ W_x \end{bmatrix}$. The notes' column-vector $W$ is its transpose.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(SVG(unrolled_rnn_svg(4)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -165,7 +165,7 @@ for name, events in stories.items():
     p_wolf[name], _ = read_story(events)
     print(f"{name:<18} P(wolf) = {p_wolf[name]:.2f}   ({' -> '.join(events)})")
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 assert p_wolf["the notes' story"] > 0.85 and p_wolf["at home"] < 0.15
 assert abs(p_wolf["the picture alone"] - 0.5) < 1e-9
 assert abs(p_wolf["forest long ago"] - 0.5) < 0.05
@@ -201,7 +201,7 @@ print("unit 0 (wild) over the first 6 steps:", states[:6, 0].round(3))
 # only good at short-term memory.* The same factor λ₁ per step acts on the gradient flowing back
 # (lesson 4): Pascanu et al. (2013) show it vanishes whenever λ₁ < 1 for tanh.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 scales = {0.8: "below 1", 1.0: "at 1", 1.2: "above 1"}
 traces = {s: pulse_trace(s, 0.1) for s in scales}
 fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -212,7 +212,7 @@ _ = ax.set(xlabel="time step t after the pulse", ylabel="‖h_t‖", title="A pu
 _ = ax.legend()
 plt.show()
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 for s, tr in traces.items():
     print(describe_pulse(s, 0.1, tr))
 assert memory_span(traces[0.8]) == memory_span_reference(0.8) == 21  # 0.8^21 < 1% < 0.8^20
@@ -301,7 +301,7 @@ run_delays((4, 8, 12))
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 run_delays((16, 24, 32))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 delays = sorted(k for _, k in results)
 accs = np.array([results["rnn", k] for k in delays])  # (delays, seeds)
 fig, ax = plt.subplots(figsize=(7, 3.4))
@@ -313,7 +313,7 @@ _ = ax.set(xticks=delays, ylim=(0.4, 1.05), xlabel="delay k (steps)", ylabel="re
 _ = ax.legend(loc="lower left")
 plt.show()
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 short = accs[[delays.index(k) for k in (4, 8, 12)]]
 longest = accs[delays.index(32)]
 assert short.min() >= 0.95, short

@@ -55,7 +55,8 @@ TERMS: tuple[Term, ...] = (
         colah='f_t ∗ C_{t−1} (forget gate layer)',
         dlai="Γf ⊙ c⟨t−1⟩", pytorch="f * c",
         attributes=("LSTMRecord.forget_gate", "LSTMRecord.f"),
-        meaning="the part of the long-term memory that is kept",
+        meaning="the part of the long-term memory that is kept; added by Gers, Schmidhuber & Cummins (2000), "
+                "the 1997 LSTM had no forget gate",
         quote="遗忘门 ：长期记忆LTM（t-1） * ft ，ft是遗忘因子，来自短期记忆和当前事件的组合",
     ),
     Term(
