@@ -322,8 +322,8 @@ print(f"Delays 4, 8, 12: every seed recalls (worst {short.min():.0%}; guessing 5
 print(f"Delay 32: every seed at chance (best {longest.max():.0%}; guessing 50%).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Between 12 and 32 is the edge for this network and budget: at 16 and 24 some seeds recall and
-# some guess (look at the numbers above). Why long delays fail is the gradient we just computed:
+# Between 12 and 32 is the edge for this network and budget: look at the numbers for 16 and 24
+# above. Is every seed on the same side? Why long delays fail is the gradient we just computed:
 # it shrinks by about λ₁ per step back, so the signal that would teach the network to keep $x_0$
 # arrives multiplied by a tiny factor. Lesson 2 adds a memory that is not multiplied away, and
 # reruns this measurement.

@@ -495,8 +495,9 @@ print("Delay 32: every LSTM seed recalls (>= 85%), every RNN seed guesses (<= 60
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The LSTM bridges a delay the RNN could not, in the same 600 steps. Its memory is not multiplied
 # by $W_h$ at every step but by $f$, which starts near 0.73 and which the LSTM can learn to push
-# toward 1 for the unit that holds the sign. (It is not unlimited: at delay 48 this budget is not
-# enough for either. Lesson 4 measures the gradient behind both.)
+# toward 1 for the unit that holds the sign. It is not unlimited: try
+# `train_recall(48, cell="lstm", gate_bias=1.0, **RECALL)` and see. Lesson 4 measures the gradient
+# behind both.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gate explorer
