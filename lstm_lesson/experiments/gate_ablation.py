@@ -167,7 +167,8 @@ def run_ablation(variants=VARIANTS, seeds=(0, 1, 2), **settings) -> dict:
     (share of 2,560 fresh test sequences right after the whole budget, rounded to 4 digits), plus
     the always-0.5 baseline for every seed's test set.
 
-        python -c "from lstm_lesson.experiments.gate_ablation import *; save_ablation(run_ablation(), 'assets/gate_ablation.json')"
+        from lstm_lesson.experiments.gate_ablation import run_ablation, save_ablation
+        save_ablation(run_ablation(), "assets/gate_ablation.json")   # from the repository root
 
     """
     settings = {**SETTINGS, **settings}
