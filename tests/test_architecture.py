@@ -76,7 +76,8 @@ def _notebook_imports(path):
             continue
         source = "".join(cell["source"])
         try:
-            tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+            code = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+            tree = ast.parse("\n".join(code))
         except SyntaxError:
             continue
         for node in ast.walk(tree):

@@ -20,6 +20,8 @@ def test_rnn_one_unit_by_hand():
     # h = tanh(0.5*2 + (-1)*0.3 + 0.25) = tanh(0.95)
     assert h[0, 0] == pytest.approx(math.tanh(0.95), abs=1e-15), \
         "h should be tanh(x W_x + h_prev W_h + b): check the sign of W_h or a missing b"
+    assert L.rnn_step(np.array([[2.0]]), np.array([[0.3]]), **cell.params)[0, 0] == pytest.approx(math.tanh(0.95)), \
+        "reference.rnn_step disagrees with the hand computation"
 
 
 def _lstm_1x1():
@@ -48,6 +50,10 @@ def test_lstm_each_gate_by_hand():
               ("h = o*tanh(c)", r.h, h)]
     for name, got, want in checks:
         assert got[0, 0] == pytest.approx(want, abs=1e-15), f"{name}: got {got[0, 0]}, expected {want}"
+    # the readable step the lessons show gives the same hand-computed numbers
+    h_ref, c_ref = L.lstm_step(np.array([[x]]), np.array([[h0]]), np.array([[c0]]), **_lstm_1x1().params)
+    assert c_ref[0, 0] == pytest.approx(c, abs=1e-15) and h_ref[0, 0] == pytest.approx(h, abs=1e-15), \
+        "reference.lstm_step disagrees with the hand computation"
 
 
 def test_lstm_notes_vocabulary_by_hand():

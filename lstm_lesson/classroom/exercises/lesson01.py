@@ -15,7 +15,8 @@ import math
 import numpy as np
 
 from ...core.activations import sigmoid
-from .feedback import Feedback, diagnose, right  # re-exported: lessons 2-4 once imported them from here
+from ...core.reference import rnn_step
+from .feedback import Feedback, diagnose, learner_error, right, self_check
 
 # A hand-sized RNN: 2 units, 1 input. Row-vector convention, as in the package: h @ W_h, x @ W_x.
 RNN_EXAMPLE = {
@@ -28,6 +29,7 @@ RNN_EXAMPLE = {
 
 
 # ----- exercise 1: the concatenated weight matrix ----------------------------------------
+@self_check("numbers")
 def check_concat_weights(W, W_h=None, W_x=None) -> Feedback:
     """Exercise 1: the notes write W·[h_{t-1}, x_t]. Build W so that
     concatenate([h, x]) @ W == h @ W_h + x @ W_x (defaults: the lesson's RNN_EXAMPLE)."""
@@ -52,8 +54,8 @@ def check_concat_weights(W, W_h=None, W_x=None) -> Feedback:
 
 # ----- exercise 2: one step by hand --------------------------------------------------------
 def rnn_step_reference(x, h_prev, W_x, W_h, b):
-    """h_t = tanh(x W_x + h_{t-1} W_h + b) for row vectors (the package's RNNCell, written out)."""
-    return np.tanh(x @ W_x + h_prev @ W_h + b)
+    """h_t = tanh(x W_x + h_{t-1} W_h + b) for row vectors: the package's ``reference.rnn_step``."""
+    return rnn_step(x, h_prev, W_x, W_h, b)
 
 
 def _rnn_mistakes(x, h_prev, W_x, W_h, b):
@@ -70,6 +72,7 @@ def _rnn_mistakes(x, h_prev, W_x, W_h, b):
     }
 
 
+@self_check("numbers")
 def check_rnn_state(h) -> Feedback:
     """Exercise 2: compute h_t by hand for ``RNN_EXAMPLE`` (x, h_prev, W_x, W_h, b)."""
     e = RNN_EXAMPLE
@@ -78,6 +81,8 @@ def check_rnn_state(h) -> Feedback:
 
 
 # ----- exercise 3: implement the step ------------------------------------------------------
+@self_check("function", call="rnn_step(x, h_prev, W_x, W_h, b)",
+            returns="h_t of shape (batch, hidden)")
 def check_rnn_step(rnn_step) -> Feedback:
     """Exercise 3: ``rnn_step(x, h_prev, W_x, W_h, b) -> h`` for a batch, x (batch, input),
     h_prev (batch, hidden). The check isolates one term at a time (the others zeroed) so the
@@ -97,11 +102,11 @@ def check_rnn_step(rnn_step) -> Feedback:
         try:
             got = rnn_step(*(a.copy() for a in args))
         except Exception as err:  # the learner's code: report its error as feedback
-            return Feedback(False, f"your rnn_step raised {type(err).__name__}: {err} (while testing {what}).")
+            return learner_error("rnn_step", err, what)
         fb = diagnose(got, rnn_step_reference(*args), _rnn_mistakes(*args), f"h for {what}", atol=1e-8, rtol=1e-6)
         if not fb:
             return fb
-    return right("rnn_step matches the package's RNNCell term by term, for a batch of 3")
+    return right("rnn_step matches the package's reference.rnn_step (and so RNNCell) term by term, for a batch of 3")
 
 
 # ----- exercise 4: how long a pulse lasts --------------------------------------------------
@@ -110,6 +115,7 @@ def memory_span_reference(scale, fraction=0.01):
     return math.floor(math.log(fraction) / math.log(scale)) + 1
 
 
+@self_check("number")
 def check_memory_span(steps, scale=0.9) -> Feedback:
     """Exercise 4: with largest singular value ``scale`` < 1, after how many steps is a small pulse
     first below 1% of its size? (small pulse: tanh is nearly linear, so the size is scale^t)."""

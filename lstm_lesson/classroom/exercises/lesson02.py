@@ -13,8 +13,9 @@ import itertools
 import numpy as np
 
 from ...core.activations import sigmoid
-from ...core.cells import LSTMCell, LSTMState
-from .feedback import Feedback, diagnose, right
+from ...core.cells import LSTMCell
+from ...core.reference import lstm_step as reference_lstm_step
+from .feedback import Feedback, diagnose, learner_error, right, self_check
 
 GATE_EXAMPLE = {"x": 0.5, "h_prev": -0.2, "c_prev": 0.8, "biases": {"i": -0.5, "f": 1.0, "g": 0.5, "o": 0.0}}
 
@@ -33,6 +34,7 @@ def _s(a):
 
 
 # ----- exercise 1: the forget gate (遗忘门) -----------------------------------------------
+@self_check("numbers")
 def check_forget_gate(value) -> Feedback:
     """Exercise 1: the notes' forget gate output f_t·c_{t-1} for ``GATE_EXAMPLE``."""
     t = example_terms()
@@ -49,6 +51,7 @@ def check_forget_gate(value) -> Feedback:
 
 
 # ----- exercise 2: the learn gate (学习门) ------------------------------------------------
+@self_check("numbers")
 def check_learn_gate(value) -> Feedback:
     """Exercise 2: the notes' learn gate output i_t·g_t (g_t is the candidate N_t)."""
     t = example_terms()
@@ -66,6 +69,7 @@ def check_learn_gate(value) -> Feedback:
 
 
 # ----- exercise 3: the remember gate (记忆门): the new long-term memory ------------------------
+@self_check("numbers")
 def check_cell_state(c) -> Feedback:
     """Exercise 3: the new long-term memory c_t = f_t·c_{t-1} + i_t·g_t."""
     t = example_terms()
@@ -85,6 +89,7 @@ def check_cell_state(c) -> Feedback:
 
 
 # ----- exercise 4: the use gate (使用门): the new short-term memory -------------------------------
+@self_check("numbers")
 def check_hidden_state(h) -> Feedback:
     """Exercise 4: the new short-term memory and output h_t = o_t·tanh(c_t)."""
     t = example_terms()
@@ -113,22 +118,24 @@ def _step(x, h, c, W_x, W_h, b, *, order="ifgo", h_uses_tanh=True, g_act=np.tanh
     return h_new, c_new
 
 
+@self_check("function", call="lstm_step(x, h_prev, c_prev, W_x, W_h, b)",
+            returns="the pair (h, c), each (batch, hidden)")
 def check_lstm_step(lstm_step) -> Feedback:
     """Exercise 5: ``lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)`` for a batch, with
     W_x (input, 4H), W_h (H, 4H), b (4H,) in the package's block order i, f, g, o.
-    Compared with the package's ``LSTMCell`` on random numbers."""
+    Compared with the package's ``reference.lstm_step`` (= ``LSTMCell``) on random numbers."""
     rng = np.random.default_rng(2)
     B, D, H = 3, 2, 4
     cell = LSTMCell(D, H, seed=3)
     p = cell.params
     p["b"][...] = rng.standard_normal(4 * H)  # distinct biases, so that every block is told apart
     x, h, c = rng.standard_normal((B, D)), rng.uniform(-1, 1, (B, H)), rng.standard_normal((B, H))
-    (h_ref, c_ref), _ = cell.step(x, LSTMState(h, c))
     args = (x, h, c, p["W_x"], p["W_h"], p["b"])
+    h_ref, c_ref = reference_lstm_step(*args)  # the readable step, proven equal to LSTMCell
     try:
         out = lstm_step(*(a.copy() for a in args))
     except Exception as err:  # the learner's code: its error is the feedback
-        return Feedback(False, f"your lstm_step raised {type(err).__name__}: {err}")
+        return learner_error("lstm_step", err)
     if not isinstance(out, tuple) or len(out) != 2:
         return Feedback(False, f"lstm_step: expected it to return a pair (h, c), got {type(out).__name__}")
     h_new, c_new = (np.asarray(v, dtype=np.float64) for v in out)
@@ -163,10 +170,13 @@ def check_lstm_step(lstm_step) -> Feedback:
 
 
 # ----- exercise 6: the loop over time ------------------------------------------------------
+@self_check("function", call="lstm_forward(x, h0, c0, W_x, W_h, b)",
+            returns="the pair (hs, c_T): hs (batch, time, hidden), c_T (batch, hidden)")
 def check_lstm_forward(lstm_forward) -> Feedback:
     """Exercise 6: ``lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`` for a batch-first sequence:
     x (batch, time, input), h0 and c0 (batch, hidden); hs (batch, time, hidden) holds h_t of every
     step, c_T (batch, hidden) the last cell state. Compared with the package's ``dynamic_rnn``."""
+    from ...core.cells import LSTMState
     from ...core.unrolling import dynamic_rnn
 
     rng = np.random.default_rng(5)
@@ -177,13 +187,13 @@ def check_lstm_forward(lstm_forward) -> Feedback:
     x, h0, c0 = rng.standard_normal((B, T, D)), rng.uniform(-1, 1, (B, H)), rng.standard_normal((B, H))
     hs_ref, final = dynamic_rnn(cell, x, LSTMState(h0, c0))
     args = (x, h0, c0, p["W_x"], p["W_h"], p["b"])
-    if not callable(lstm_forward):
-        return Feedback(False, f"lstm_forward: expected a function, got {type(lstm_forward).__name__}")
     try:
         out = lstm_forward(*(a.copy() for a in args))
     except Exception as err:  # the learner's code: its error is the feedback
-        hint = (" Batch-first: step t is x[:, t], not x[t]." if isinstance(err, (IndexError, ValueError)) else "")
-        return Feedback(False, f"your lstm_forward raised {type(err).__name__}: {str(err).strip()}.{hint}")
+        feedback = learner_error("lstm_forward", err)
+        if isinstance(err, (IndexError, ValueError)):
+            return Feedback(False, f"{feedback.message.rstrip('.')}. Batch-first: step t is x[:, t], not x[t].")
+        return feedback
     if not isinstance(out, tuple) or len(out) != 2:
         return Feedback(False, f"lstm_forward: expected it to return a pair (hs, c_T), got {type(out).__name__}")
     try:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.activations import sigmoid
-from ...core.cells import LSTMState
 from ...core.gru import GRUCell
 from ...core.model import make_cell
 from ...core.peephole import PeepholeLSTMCell
-from .feedback import Feedback, call_learner, diagnose, right
+from ...core.reference import gru_step as gru_step_reference
+from ...core.reference import peephole_step as peephole_step_reference
+from .feedback import Feedback, call_learner, diagnose, right, self_check
 
 
 # ----- exercise 1: a GRU step in the package's (PyTorch's) convention --------------------------
@@ -49,6 +50,7 @@ def gru_variant(params, x, h_prev, *, reset="after", z_keeps="old", b_hn_inside=
     return (1 - z) * n + z * h_prev if z_keeps == "old" else z * n + (1 - z) * h_prev
 
 
+@self_check("function", call="gru_step(x, h_prev, params)", returns="h_t of shape (batch, hidden)")
 def check_gru_step(gru_step) -> Feedback:
     """Exercise 1: ``gru_step(x, h_prev, params) -> h`` for a batch (x: (batch, input),
     h_prev: (batch, hidden)), in the package's convention (PyTorch's: reset AFTER the matmul).
@@ -58,7 +60,7 @@ def check_gru_step(gru_step) -> Feedback:
     got, error = call_learner(gru_step, "gru_step", x.copy(), h_prev.copy(), params)
     if error is not None:
         return error
-    reference, _ = cell.step(x, h_prev)
+    reference = gru_step_reference(x, h_prev, **cell.params)
     p = cell.params
     no_bh = dict(p, b_h=np.zeros_like(p["b_h"]))
     mistakes = {
@@ -100,6 +102,8 @@ def peephole_variant(params, x, h_prev, c_prev, *, peep_i=True, peep_f=True, pee
     return o * np.tanh(c), c
 
 
+@self_check("function", call="peephole_step(x, h_prev, c_prev, params)",
+            returns="the pair (h, c), each (batch, hidden)")
 def check_peephole_step(peephole_step) -> Feedback:
     """Exercise 2: ``peephole_step(x, h_prev, c_prev, params) -> (h, c)`` for a batch.
     params: W_x (input, 4H), W_h (H, 4H), b (4H,) in blocks i, f, g, o, and p_i, p_f, p_o (H,)."""
@@ -110,7 +114,7 @@ def check_peephole_step(peephole_step) -> Feedback:
         return error
     if not (isinstance(got, tuple) and len(got) == 2):
         return Feedback(False, f"peephole_step: expected a pair (h, c), got {type(got).__name__}.")
-    state, _ = cell.step(x, LSTMState(h_prev, c_prev))
+    h_ref, c_ref = peephole_step_reference(x, h_prev, c_prev, **cell.params)  # = PeepholeLSTMCell
     p = cell.params
     c_mistakes = {
         "the input gate does not peek: i = sigmoid(a_i + p_i * c_prev).":
@@ -120,7 +124,7 @@ def check_peephole_step(peephole_step) -> Feedback:
         "no gate peeks: this is the standard LSTM. Add p_i * c_prev, p_f * c_prev and p_o * c_t.":
             peephole_variant(p, x, h_prev, c_prev, peep_i=False, peep_f=False, peep_o=False)[1],
     }
-    fb = diagnose(got[1], state.c, c_mistakes, "c_t", atol=1e-8, rtol=1e-6)
+    fb = diagnose(got[1], c_ref, c_mistakes, "c_t", atol=1e-8, rtol=1e-6)
     if not fb:
         return fb
     h_mistakes = {
@@ -129,7 +133,7 @@ def check_peephole_step(peephole_step) -> Feedback:
         "the output gate does not peek: o = sigmoid(a_o + p_o * c_t).":
             peephole_variant(p, x, h_prev, c_prev, peep_o=False)[0],
     }
-    fb = diagnose(got[0], state.h, h_mistakes, "h_t", atol=1e-8, rtol=1e-6)
+    fb = diagnose(got[0], h_ref, h_mistakes, "h_t", atol=1e-8, rtol=1e-6)
     return right("peephole_step matches the package's PeepholeLSTMCell: i and f see c_prev, o sees c_t") if fb else fb
 
 
@@ -142,6 +146,7 @@ def param_count_reference(kind, input_size, hidden_size):
     return make_cell(kind, input_size, hidden_size).num_params()
 
 
+@self_check("function", call="count_params(cell, input_size, hidden_size)", returns="an int")
 def check_param_count(count_params) -> Feedback:
     """Exercise 3: ``count_params(kind, input_size, hidden_size) -> int`` for kind "rnn", "lstm",
     "peephole" or "gru" (the package's cells, biases included)."""

@@ -18,15 +18,10 @@ import numpy as np
 from ...core.batching import batch_layout, batch_plan, get_batches, one_hot
 from ...core.cells import LSTMCell
 from ...core.unrolling import dynamic_rnn
-from .feedback import Feedback, verdict
+from .feedback import Feedback, learner_error, self_check, verdict
 
 # (length, batch_size, n_steps): the notes' example, a ragged tail, a single row, one step.
 BATCH_CASES = ((1000, 10, 20), (41, 2, 5), (23, 1, 7), (30, 3, 1))
-
-
-def _error(what, err) -> Feedback:
-    hint = " (an undefined name, like the notes' n?)" if isinstance(err, NameError) else ""
-    return verdict(False, f"{what} raised {type(err).__name__}: {err}{hint}")
 
 
 # ------------------------------------------------------------------------------ exercise 1
@@ -80,13 +75,15 @@ def _diagnose_batches(batches, length, B, T):
     return None
 
 
+@self_check("function", call="fn(arr, batch_size, n_steps)",
+            returns="(x, y) pairs of shape (batch_size, n_steps)")
 def check_batches(fn) -> Feedback:
     """Exercise 1: ``fn(arr, batch_size, n_steps)`` must yield full ``(x, y)`` batches, y the next elements."""
     for length, B, T in BATCH_CASES:
         try:
             batches = list(fn(np.arange(length), B, T))
         except Exception as err:  # noqa: BLE001 - any error is the learner's to see
-            return _error(f"fn(np.arange({length}), {B}, {T})", err)
+            return learner_error(f"fn(np.arange({length}), {B}, {T})", err)
         problem = _diagnose_batches(batches, length, B, T)
         if problem:
             return verdict(False, problem)
@@ -103,6 +100,8 @@ def check_batches(fn) -> Feedback:
 POSITION_CASES = ((1000, 10, 20), (41, 2, 5), (60, 3, 6), (23, 1, 7))
 
 
+@self_check("function", call="fn(p, length, batch_size, n_steps)",
+            returns="a triple (k, r, j) of ints")
 def check_position(fn) -> Feedback:
     """Exercise 2: ``fn(p, length, batch_size, n_steps)`` -> ``(k, r, j)``: element p is x[r, j] of batch k,
     or ``(-1, -1, -1)`` if p is in the dropped tail."""
@@ -116,7 +115,7 @@ def check_position(fn) -> Feedback:
                 got = fn(p, length, B, T)
                 got = tuple(int(v) for v in got)
             except Exception as err:  # noqa: BLE001
-                return _error(f"fn({p}, {length}, {B}, {T})", err)
+                return learner_error(f"fn({p}, {length}, {B}, {T})", err)
             if got == want:
                 continue
             where = f"element p={p} ({length} elements, batch_size={B}, n_steps={T}): got {got}, expected {want}"
@@ -142,6 +141,8 @@ def check_position(fn) -> Feedback:
 
 
 # ------------------------------------------------------------------------------ exercise 3
+@self_check("function", call="fn(ids, vocab_size)",
+            returns="a float array of shape (..., vocab_size)")
 def check_one_hot(fn) -> Feedback:
     """Exercise 3: ``fn(ids, vocab_size)`` -> float array (..., vocab_size) with one 1 per position, at the id."""
     cases = [(np.array([2, 0, 1, 1]), 3), (np.array([[0, 4], [3, 3]]), 5)]
@@ -150,7 +151,7 @@ def check_one_hot(fn) -> Feedback:
         try:
             got = np.asarray(fn(ids, V))
         except Exception as err:  # noqa: BLE001
-            return _error(f"fn({ids.tolist()}, {V})", err)
+            return learner_error(f"fn({ids.tolist()}, {V})", err)
         if got.shape != want.shape:
             if got.shape == (V,) + ids.shape:
                 return verdict(False, f"shape {got.shape}: the vocabulary axis must come last, "
@@ -178,6 +179,8 @@ def _stateful_case():
     return cell, batches
 
 
+@self_check("function", call="fn(cell, inputs_per_batch)",
+            returns="an array (batch, n_batches * n_steps, hidden)")
 def check_stateful(fn) -> Feedback:
     """Exercise 4: ``fn(cell, inputs_per_batch)`` runs ``dynamic_rnn`` batch after batch, carrying the final
     state into the next batch, and returns all outputs joined along time: (batch, n_batches * n_steps, hidden)."""
@@ -188,7 +191,7 @@ def check_stateful(fn) -> Feedback:
     try:
         got = np.asarray(fn(cell, [b.copy() for b in batches]))
     except Exception as err:  # noqa: BLE001
-        return _error("fn(cell, inputs_per_batch)", err)
+        return learner_error("fn(cell, inputs_per_batch)", err)
     if got.shape != want.shape:
         return verdict(False, f"shape {got.shape}, expected {want.shape}: join the batches' outputs along time "
                               "(np.concatenate(outputs, axis=1))")

@@ -20,11 +20,7 @@ from ...core.activations import softmax
 from ...core.model import CharModel
 from ...core.optim import Adam, clip_by_global_norm
 from ...core.sizing import char_model_num_params
-from .feedback import Feedback, verdict
-
-
-def _error(what, err) -> Feedback:
-    return verdict(False, f"{what} raised {type(err).__name__}: {err}")
+from .feedback import Feedback, learner_error, self_check, verdict
 
 
 # ------------------------------------------------------------------------------ exercise 1
@@ -33,6 +29,8 @@ def reference_temperature(logits, temperature):
     return softmax(np.asarray(logits, dtype=np.float64) / temperature, axis=-1)
 
 
+@self_check("function", call="fn(logits, temperature)",
+            returns="probabilities, the shape of logits")
 def check_temperature(fn) -> Feedback:
     """Exercise 1: ``fn(logits, temperature)`` -> probabilities, logits (vocab,) or (batch, vocab)."""
     logits = np.array([2.0, 1.0, 0.0, -1.0])
@@ -41,7 +39,7 @@ def check_temperature(fn) -> Feedback:
         try:
             got = np.asarray(fn(x.copy(), T), dtype=np.float64)
         except Exception as err:  # noqa: BLE001 - any error is the learner's to see
-            return _error(f"fn(logits, {T})", err)
+            return learner_error(f"fn(logits, {T})", err)
         want = reference_temperature(x, T)
         if got.shape != want.shape:
             return verdict(False, f"shape {got.shape} for logits of shape {x.shape}, expected {want.shape}: "
@@ -63,7 +61,7 @@ def check_temperature(fn) -> Feedback:
     try:
         big = np.asarray(fn(np.array([1000.0, 999.0, 0.0]), 0.5), dtype=np.float64)
     except Exception as err:  # noqa: BLE001
-        return _error("fn(np.array([1000.0, 999.0, 0.0]), 0.5)", err)
+        return learner_error("fn(np.array([1000.0, 999.0, 0.0]), 0.5)", err)
     if not np.all(np.isfinite(big)) or not np.allclose(big, reference_temperature([1000.0, 999.0, 0.0], 0.5)):
         return verdict(False, "large logits (1000) overflow: subtract the largest logit before np.exp; that "
                               "changes nothing mathematically and keeps every exp <= 1")
@@ -71,6 +69,7 @@ def check_temperature(fn) -> Feedback:
 
 
 # ------------------------------------------------------------------------------ exercise 2
+@self_check("function", call="fn(vocab_size, hidden_size, num_layers)", returns="an int")
 def check_char_model_param_count(fn) -> Feedback:
     """Exercise 2: ``fn(vocab_size, hidden_size, num_layers)`` -> the parameters of
     ``CharModel(vocab_size, hidden_size, num_layers)`` (LSTM layers and the dense layer)."""
@@ -79,7 +78,7 @@ def check_char_model_param_count(fn) -> Feedback:
         try:
             got = int(fn(V, H, n))
         except Exception as err:  # noqa: BLE001
-            return _error(f"fn({V}, {H}, {n})", err)
+            return learner_error(f"fn({V}, {H}, {n})", err)
         want = char_model_num_params("lstm", V, H, n)
         if got == want:
             continue
@@ -154,6 +153,8 @@ def _variants():
     return {"no_clip": no_clip, "clip_each": clip_each, "zero_state": zero_state}
 
 
+@self_check("function", call="fn(model, optimizer, x, y, state, max_norm)",
+            returns="the pair (loss, final_state)")
 def check_train_step(fn) -> Feedback:
     """Exercise 3: ``fn(model, optimizer, x, y, state, max_norm)`` trains one window and returns
     ``(loss, final_state)``."""
@@ -162,7 +163,7 @@ def check_train_step(fn) -> Feedback:
     try:
         got_model, got_loss, got_final = _run(fn, max_norm)
     except Exception as err:  # noqa: BLE001
-        return _error("fn(model, optimizer, x, y, state, max_norm)", err)
+        return learner_error("fn(model, optimizer, x, y, state, max_norm)", err)
 
     def same_params(a, b):
         return all(np.allclose(a.params[k], b.params[k], rtol=1e-10, atol=1e-12) for k in a.params)
@@ -206,6 +207,7 @@ def reference_saturation(gate_values, low=0.1, high=0.9):
     return float((g < low).mean()), float((g > high).mean())
 
 
+@self_check("function", call="fn(gate_values)", returns="a pair of fractions (low, high)")
 def check_saturation(fn) -> Feedback:
     """Exercise 4: ``fn(gate_values)`` -> (fraction < 0.1, fraction > 0.9) over all values."""
     cases = [np.array([0.05, 0.5, 0.95, 0.99]), np.array([[0.0, 0.1, 0.9], [1.0, 0.2, 0.3]]),
@@ -214,7 +216,7 @@ def check_saturation(fn) -> Feedback:
         try:
             got = tuple(float(v) for v in fn(g.copy()))
         except Exception as err:  # noqa: BLE001
-            return _error(f"fn(array of shape {g.shape})", err)
+            return learner_error(f"fn(array of shape {g.shape})", err)
         want = reference_saturation(g)
         if np.allclose(got, want):
             continue

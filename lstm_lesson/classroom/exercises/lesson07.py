@@ -19,13 +19,9 @@ import numpy as np
 
 from ...core.cells import LSTMCell
 from ...core.interop import to_tf1_weights, to_torch_state_dict
-from .feedback import Feedback, verdict
+from .feedback import Feedback, learner_error, self_check, verdict
 
 TORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
-
-
-def _error(what, err) -> Feedback:
-    return verdict(False, f"{what} raised {type(err).__name__}: {err}")
 
 
 def _layer(D=3, H=2, seed=4):
@@ -55,6 +51,7 @@ def _gate_order_hint(got, ours, H, axis, expected="ifgo"):
 
 
 # ------------------------------------------------------------------------------ exercise 1
+@self_check("function", call="fn(W_x, W_h, b)", returns="a dict like PyTorch's state dict")
 def check_torch_export(fn) -> Feedback:
     """Exercise 1: our ``W_x (D, 4H), W_h (H, 4H), b (4H,)`` -> PyTorch's layer-0 state dict."""
     cell = _layer()
@@ -64,7 +61,7 @@ def check_torch_export(fn) -> Feedback:
     try:
         got = fn(p["W_x"].copy(), p["W_h"].copy(), p["b"].copy())
     except Exception as err:  # noqa: BLE001 - any error is the learner's to see
-        return _error("fn(W_x, W_h, b)", err)
+        return learner_error("fn(W_x, W_h, b)", err)
     if not isinstance(got, dict) or set(got) != set(TORCH_KEYS):
         keys = sorted(got) if isinstance(got, dict) else type(got).__name__
         return verdict(False, f"expected a dict with the keys {list(TORCH_KEYS)}, got {keys}")
@@ -92,6 +89,8 @@ def check_torch_export(fn) -> Feedback:
 
 
 # ------------------------------------------------------------------------------ exercise 2
+@self_check("function", call="fn(weight_ih, weight_hh, bias_ih, bias_hh)",
+            returns="the triple (W_x, W_h, b)")
 def check_torch_import(fn) -> Feedback:
     """Exercise 2: PyTorch's ``weight_ih, weight_hh, bias_ih, bias_hh`` -> our ``(W_x, W_h, b)``."""
     cell = _layer(seed=7)
@@ -105,7 +104,7 @@ def check_torch_import(fn) -> Feedback:
         got = fn(sd["weight_ih_l0"].copy(), sd["weight_hh_l0"].copy(), b_ih.copy(), b_hh.copy())
         W_x, W_h, b = (np.asarray(a) for a in got)
     except Exception as err:  # noqa: BLE001
-        return _error("fn(weight_ih, weight_hh, bias_ih, bias_hh)", err)
+        return learner_error("fn(weight_ih, weight_hh, bias_ih, bias_hh)", err)
     p = cell.params
     for name, g, w in (("W_x", W_x, p["W_x"]), ("W_h", W_h, p["W_h"])):
         if g.shape == w.T.shape and g.shape != w.shape:
@@ -126,6 +125,7 @@ def check_torch_import(fn) -> Feedback:
 
 
 # ------------------------------------------------------------------------------ exercise 3
+@self_check("function", call="fn(W_x, W_h, b, forget_bias)", returns="the pair (kernel, bias)")
 def check_tf1_export(fn) -> Feedback:
     """Exercise 3: our ``W_x, W_h, b`` and TF1's ``forget_bias`` -> ``(kernel, bias)`` of BasicLSTMCell."""
     cell = _layer(seed=9)
@@ -137,7 +137,7 @@ def check_tf1_export(fn) -> Feedback:
     try:
         kernel, bias = (np.asarray(a) for a in fn(p["W_x"].copy(), p["W_h"].copy(), p["b"].copy(), forget_bias))
     except Exception as err:  # noqa: BLE001
-        return _error("fn(W_x, W_h, b, forget_bias)", err)
+        return learner_error("fn(W_x, W_h, b, forget_bias)", err)
     D = cell.input_size
     if kernel.shape != want_kernel.shape:
         return verdict(False, f"kernel has shape {kernel.shape}, expected (input + hidden, 4H) = {want_kernel.shape}: "
