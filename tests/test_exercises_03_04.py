@@ -106,7 +106,7 @@ def test_gru_step_right_answer_passes():
 
 
 @pytest.mark.parametrize("variation, words", [
-    (dict(reset="before"), ("Cho et al. 2014",)),
+    (dict(reset="before"), ("1406.1078 v3", "v1, PyTorch")),
     (dict(z_keeps="new"), ("z and 1 - z are swapped",)),
     (dict(b_hn_inside=False), ("b_hn is outside the reset",)),
     (dict(order="zrn"), ("r and z blocks are swapped",)),

@@ -1,8 +1,8 @@
 """Self-checks for lesson 3 (the GRU and the peephole LSTM).
 
 Each ``check_*`` runs the learner's function against the package's own cells on random inputs
-and, when the answer is wrong, tries the usual mistakes one at a time (Cho's reset instead of
-PyTorch's, z and 1 - z swapped, the output gate peeking at the old cell, a forgotten bias ...)
+and, when the answer is wrong, tries the usual mistakes one at a time (arXiv v3's reset instead of
+v1's and PyTorch's, z and 1 - z swapped, the output gate peeking at the old cell, a forgotten bias ...)
 and names the one that reproduces it. It returns a ``Feedback`` like lessons 1, 2 and 4.
 """
 
@@ -64,8 +64,9 @@ def check_gru_step(gru_step) -> Feedback:
     p = cell.params
     no_bh = dict(p, b_h=np.zeros_like(p["b_h"]))
     mistakes = {
-        "you applied the reset before the matmul, (r * h_prev) @ W_hn: that is Cho et al. 2014's GRU. The package "
-        "(like PyTorch and cuDNN) resets after it: n = tanh(x W_xn + b_xn + r * (h_prev W_hn + b_hn)).":
+        "you applied the reset before the matmul, (r * h_prev) @ W_hn: that is the GRU of arXiv 1406.1078 v3 "
+        "(Cho et al. 2014). The package, like v1, PyTorch and cuDNN, resets after it: "
+        "n = tanh(x W_xn + b_xn + r * (h_prev W_hn + b_hn)).":
             gru_variant(p, x, h_prev, reset="before"),
         "z and 1 - z are swapped: z is the share of the OLD state that is kept, h = (1 - z) * n + z * h_prev.":
             gru_variant(p, x, h_prev, z_keeps="new"),
