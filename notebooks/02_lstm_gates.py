@@ -568,7 +568,8 @@ history = train(model, ids, max_steps=300, max_seconds=3600, batch_size=16, n_st
 losses = history.train_loss
 assert history.stopped_by == "max_steps", f"training stopped by {history.stopped_by} after {history.steps} steps"
 assert np.mean(losses[:10]) > 2.0 and np.mean(losses[-20:]) < 0.3
-print(f"{len(vocab)} characters; loss fell from above 2.0 to below 0.3 nats per character.")
+print(f"{len(vocab)} characters; loss fell from above 2.0 to below 0.3 nats per character "
+      f"(guessing uniformly costs ln {len(vocab)} = {np.log(len(vocab)):.2f} nats).")
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 cell = model.rnn.cells[0]
