@@ -16,7 +16,8 @@ class PeepholeLSTMRecord(LSTMRecord):
 
 
 class PeepholeLSTMCell(LSTMCell):
-    """The LSTM with peephole connections (Gers, Schraudolph & Schmidhuber 2002).
+    """The LSTM with peephole connections (Gers & Schmidhuber 2000, "Recurrent nets that time and count";
+    used for precise timing by Gers, Schraudolph & Schmidhuber 2002).
 
     The gates see the long-term memory through diagonal weights (one number per unit):
         i = sigmoid(a_i + p_i * c_{t-1})     f = sigmoid(a_f + p_f * c_{t-1})
