@@ -126,6 +126,24 @@ display(Markdown(glossary_table(columns=NAMES, terms=groups[3])))
 # %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(Markdown(glossary_table(columns=NAMES, terms=groups[4])))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# What each term means (the same rows, five at a time):
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[0])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[1])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[2])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[3])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[4])))
+
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Three names collide: deeplearning.ai's **update gate Γu** is the LSTM's *input* gate i; the
 # notes' **更新门** ("update gate") is the cell update c_t; the GRU's **update gate z** (d2l-zh: 更新门

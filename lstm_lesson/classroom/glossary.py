@@ -107,7 +107,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         notes="遗忘因子", english="forget factor",
-        standard="forget gate activation f_t = σ(·)",
+        standard="a gate activation σ(·): the forget gate f_t, but also i_t and o_t",
         d2l="forget gate F_t",
         d2l_zh='遗忘门 F_t',
         colah='forget gate layer f_t',
