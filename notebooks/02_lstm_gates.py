@@ -527,7 +527,7 @@ GateExplorer("lstm", preset="write a new memory")
 # h = o·tanh(c) saturates near o.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The stories, checked
+# ### The stories, checked (the answers: show them after the class has tried)
 #
 # Each preset sets a gate bias to ±6 (σ(±6) = 0.998 or 0.002: open or shut). What they do:
 
