@@ -34,9 +34,7 @@
 # weights to all three, checking that the numbers mean the same thing.
 
 # %% slideshow={"slide_type": "skip"}
-import importlib.util
 import math
-import os
 import tempfile
 from pathlib import Path
 
@@ -45,6 +43,7 @@ import numpy as np
 from lstm_lesson import (
     CharModel,
     LSTMCell,
+    LSTMState,
     MultiRNNCell,
     dynamic_rnn,
     from_keras_weights,
@@ -55,11 +54,17 @@ from lstm_lesson import (
     to_tf1_weights,
     to_torch_state_dict,
 )
-from lstm_lesson.classroom.exercises.lesson07 import check_tf1_export, check_torch_export, check_torch_import
+from lstm_lesson.classroom.exercises.lesson07 import (
+    check_keras_gru_bias,
+    check_tf1_export,
+    check_torch_export,
+    check_torch_import,
+)
 from lstm_lesson.classroom.monitor import status_text
 from lstm_lesson.core.interop import describe_layout
 from lstm_lesson.core.text import Vocabulary, fable_corpus, split_text
 from lstm_lesson.core.training import train
+from lstm_lesson.experiments.framework_fixtures import FIXTURES, compare_fixture, load_fixture
 
 np.set_printoptions(linewidth=110, precision=3, suppress=True)
 
@@ -190,9 +195,8 @@ except ValueError as err:
 #         model.train_on_batch(xb, yb)
 # ```
 #
-# Checked while writing this lesson (November 2026) with Keras 3.15 on the TensorFlow backend. On Keras 3's PyTorch backend the
-# `stateful=True` layers failed to train (an in-place error in the backward pass); there, carry
-# the state yourself as in the PyTorch code, or use `stateful=False` with random windows.
+# This training code is not run here; the layer it builds (`keras.layers.LSTM`) is checked against
+# its real outputs in section 6.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · A model to export
@@ -206,7 +210,7 @@ text = fable_corpus()
 vocab = Vocabulary.from_text(text)
 train_text, val_text = split_text(text)
 model = CharModel(vocab.size, 32, 2, cell="lstm", seed=0, dtype=np.float64)
-history = train(model, vocab.encode(train_text), vocab.encode(val_text), max_steps=300, max_seconds=40,
+history = train(model, vocab.encode(train_text), vocab.encode(val_text), max_steps=200, max_seconds=1e9,
                 lr=1e-2, eval_every=100)
 print(status_text(history))
 
@@ -358,72 +362,94 @@ assert np.abs(logits_theirs - logits_ours).max() < 1e-12
 print("Next-character scores from the PyTorch layout (nn.LSTM + nn.Linear): within 1e-12 of ours.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · In a real framework, where one is installed
+# ## 6 · Against the real frameworks
 #
-# The lesson does not depend on PyTorch or TensorFlow, but if one is installed on this machine,
-# the next cell loads the exported weights into the real `nn.LSTM` (or Keras `LSTM` layers) and
-# compares. Otherwise it says that it skipped, and why; the numpy runs above and the package's
-# tests (`tests/test_interop.py`) carry the proof from the documented equations.
+# Section 5 checked the exports against *our reading* of each framework's documentation: if we had
+# read a page wrong, the check would agree with our mistake. So the real frameworks were run once,
+# by the script `tools/make_framework_fixtures.py` of this repository, in a throwaway environment:
+# weights drawn in each framework's **own** layout (both PyTorch biases non-zero), a non-zero
+# initial state, random inputs, and the framework's own layer producing the outputs. The small
+# `.npz` files in `assets/fixtures/` hold weights, inputs, outputs and the framework's version.
+# Here the package imports those weights, runs them, and compares: no framework is needed.
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-# TensorFlow 2.16+ ships Keras 3, which dropped BasicLSTMCell; tf.compat.v1 finds it again in the
-# tf_keras package when this is set before TensorFlow is imported (it changes nothing else here).
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+# %% slideshow={"slide_type": "fragment"}
+fixture_checks = {name: compare_fixture(name) for name in FIXTURES}
+for result in fixture_checks.values():
+    print(result.describe())
+for name, result in fixture_checks.items():
+    if name != "keras_gru_reset_after_false":
+        assert not result.error and result.out_gap < 1e-12 and result.state_gap < 1e-12, name
+assert "reset_after=False applies r before the matmul" in fixture_checks["keras_gru_reset_after_false"].error
 
-if importlib.util.find_spec("torch") is None:
-    print("PyTorch is not installed here: the check in a real nn.LSTM was skipped "
-          "(the numpy run of PyTorch's documented equations above stands in for it).")
-else:
-    import torch
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What 1e-12 rules out: the same PyTorch weights imported with two gate blocks swapped (f and g,
+# as a wrong gate order would) are far off.
 
-    lstm = torch.nn.LSTM(vocab.size, 32, num_layers=2, batch_first=True).double()
-    lstm.load_state_dict({k: torch.from_numpy(v) for k, v in torch_sd.items()})
-    with torch.no_grad():
-        real, _ = lstm(torch.from_numpy(x))
-    gap = np.abs(real.numpy() - ours).max()
-    assert gap < 1e-10, gap
-    print(f"PyTorch {torch.__version__}: nn.LSTM with the exported weights matches ours (max difference {gap:.1e}).")
+# %% slideshow={"slide_type": "fragment"}
+meta, fx = load_fixture("torch_lstm")
+H = fx["weight_hh_l0"].shape[1]
+swapped = {}
+for key, value in fx.items():
+    if key.startswith(("weight_", "bias_")):
+        blocks = np.split(value, 4, axis=0)
+        swapped[key] = np.concatenate([blocks[0], blocks[2], blocks[1], blocks[3]], axis=0)
+state0 = tuple(LSTMState(h, c) for h, c in zip(fx["h0"], fx["c0"]))
+wrong_order = dynamic_rnn(from_torch_state_dict(swapped, cell="lstm"), fx["x"], state0)[0]
+assert np.abs(wrong_order - fx["out"]).max() > 1e-2
+print(f"f and g blocks swapped: off by more than 0.01 from PyTorch {meta['version']}'s outputs.")
 
-if importlib.util.find_spec("keras") is None:
-    print("Keras is not installed here: the check in real Keras LSTM layers was skipped "
-          "(the numpy run of Keras's documented equations above stands in for it).")
-else:
-    import keras
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Every LSTM and GRU layout the package converts gives the framework's own outputs and final
+# states to within 1e-12 (float64 on both sides; the cell below shows a wrong gate order off by
+# more than 0.01). The versions above are the ones that produced the files, read from the files.
 
-    stacked = [keras.layers.LSTM(32, return_sequences=True, dtype="float64") for _ in range(2)]
-    h_keras = x
-    for layer, weights in zip(stacked, keras_weights):
-        layer.build((None, None, h_keras.shape[-1]))
-        layer.set_weights(weights)
-        h_keras = layer(h_keras)
-    to_numpy = getattr(getattr(keras, "ops", None), "convert_to_numpy", np.asarray)  # Keras 3, or Keras 2
-    gap = np.abs(to_numpy(h_keras) - ours).max()
-    assert gap < 1e-10, gap
-    print(f"Keras {keras.__version__}: stacked LSTM layers with the exported weights match ours "
-          f"(max difference {gap:.1e}).")
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The GRU: where learners go wrong
+#
+# Three GRUs share a name. Their layouts, as the package describes them:
 
-if importlib.util.find_spec("tensorflow") is None:
-    print("TensorFlow is not installed here: the check in a real TF1 BasicLSTMCell was skipped "
-          "(the numpy run of TF1's equations above stands in for it).")
-else:
-    import tensorflow.compat.v1 as tf1
+# %% slideshow={"slide_type": "fragment"}
+for framework in ("ours", "torch", "keras"):
+    print(describe_layout(framework, "gru"), end="\n\n")
 
-    try:
-        with tf1.Graph().as_default(), tf1.Session() as sess:
-            x_in = tf1.placeholder(tf1.float64, x.shape)
-            stack_tf1 = tf1.nn.rnn_cell.MultiRNNCell(  # the notes' three lines, two cells
-                [tf1.nn.rnn_cell.BasicLSTMCell(32, forget_bias=1.0, dtype=tf1.float64) for _ in range(2)])
-            out_tf1, _ = tf1.nn.dynamic_rnn(stack_tf1, x_in, dtype=tf1.float64)
-            by_name = {v.name: v for v in tf1.global_variables()}
-            for name, value in tf1_vars.items():
-                sess.run(by_name[name + ":0"].assign(value))
-            gap = np.abs(sess.run(out_tf1, {x_in: x}) - ours).max()
-        assert gap < 1e-10, gap
-        print(f"TensorFlow {tf1.VERSION}: the notes' BasicLSTMCell in a MultiRNNCell, run by dynamic_rnn with the "
-              f"exported variables, matches ours (max difference {gap:.1e}).")
-    except (AttributeError, ImportError) as err:
-        print(f"TensorFlow is installed, but its TF1 cells are not available ({type(err).__name__}: {err}); "
-              "`pip install tf_keras` provides them. The TF1 check was skipped.")
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# PyTorch (gates **r, z, n**) and Keras with `reset_after=True` (gates
+# **z, r, h**, the default since TensorFlow 2) apply the reset gate *after* the recurrent matmul,
+# as Cho et al.'s arXiv 1406.1078 **v1** does and as our `GRUCell` does. Keras with
+# `reset_after=False` applies it *before*, $(r \odot h)\,U$, as the paper's **v3** does: a
+# different function, which the package refuses to import (the message above says why). The
+# v3 equations, written in numpy, reproduce that Keras layer:
+
+# %% slideshow={"slide_type": "fragment"}
+def gru_reset_before(kernel, recurrent_kernel, bias, x, h):
+    """keras.layers.GRU(reset_after=False): gates z, r, h; one bias (3H,)."""
+    H = recurrent_kernel.shape[0]
+    outputs = []
+    for t in range(x.shape[1]):
+        xw = x[:, t] @ kernel + bias
+        z = sigmoid(xw[:, :H] + h @ recurrent_kernel[:, :H])
+        r = sigmoid(xw[:, H:2 * H] + h @ recurrent_kernel[:, H:2 * H])
+        candidate = np.tanh(xw[:, 2 * H:] + (r * h) @ recurrent_kernel[:, 2 * H:])  # r BEFORE the matmul
+        h = z * h + (1 - z) * candidate
+        outputs.append(h)
+    return np.stack(outputs, axis=1)
+
+
+meta, fx = load_fixture("keras_gru_reset_after_false")
+layer_input = fx["x"]
+for k in range(2):
+    layer_input = gru_reset_before(fx[f"layer{k}_kernel"], fx[f"layer{k}_recurrent_kernel"], fx[f"layer{k}_bias"],
+                                   layer_input, fx["h0"][k])
+v3_gap = np.abs(layer_input - fx["out"]).max()
+assert v3_gap < 1e-12
+# the same numbers read as a reset-AFTER GRU (the bias as the input bias, a zero recurrent bias)
+as_v1 = from_keras_weights([[fx[f"layer{k}_kernel"], fx[f"layer{k}_recurrent_kernel"],
+                             np.stack([fx[f"layer{k}_bias"], np.zeros_like(fx[f"layer{k}_bias"])])] for k in range(2)],
+                           cell="gru")
+v1_gap = np.abs(dynamic_rnn(as_v1, fx["x"], tuple(fx["h0"]))[0] - fx["out"]).max()
+assert v1_gap > 1e-2
+print(f"Keras {meta['version']} GRU(reset_after=False): the v3 equations match it within 1e-12;")
+print(f"our reset-after GRU with the same numbers is off by {v1_gap:.2f}: r before or after the matmul matters.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · Round trips, and files to carry
@@ -471,7 +497,8 @@ print("the PyTorch file, read back without pickle, gives every parameter exactly
 # ## Exercises
 #
 # Each exercise has a self-check that names the part that is wrong; the worked solutions are in
-# collapsed cells.
+# collapsed cells. Each first try below is a common mistake; the notebook keeps its verdict to
+# itself (`assert not first_try`): print it, or your own attempt's, to read the hint.
 #
 # ### Exercise 1 · Export one layer to PyTorch
 #
@@ -483,7 +510,8 @@ def to_torch_layer(W_x, W_h, b):
     return {"weight_ih_l0": W_x, "weight_hh_l0": W_h, "bias_ih_l0": b, "bias_hh_l0": b}
 
 
-print(check_torch_export(to_torch_layer))
+first_try = check_torch_export(to_torch_layer)
+assert not first_try  # print(first_try) to read what the check says about it
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -508,7 +536,8 @@ def from_torch_layer(weight_ih, weight_hh, bias_ih, bias_hh):
     return weight_ih.T, weight_hh.T, bias_ih
 
 
-print(check_torch_import(from_torch_layer))
+first_try = check_torch_import(from_torch_layer)
+assert not first_try  # print(first_try) to read what the check says about it
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -535,7 +564,8 @@ def to_tf1_layer(W_x, W_h, b, forget_bias):
     return kernel, b
 
 
-print(check_tf1_export(to_tf1_layer))
+first_try = check_tf1_export(to_tf1_layer)
+assert not first_try  # print(first_try) to read what the check says about it
 
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
@@ -560,6 +590,38 @@ feedback = check_tf1_export(solution_to_tf1_layer)
 print(feedback)
 assert feedback
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 4 · The Keras GRU's bias
+#
+# Our `GRUCell` keeps two biases, `b_x` and `b_h`, each (3H,) in gate order r, z, n. Write
+# `keras_gru_bias(b_x, b_h)` returning the `bias` that `keras.layers.GRU(reset_after=True)` stores:
+# shape (2, 3H), gate order z, r, h (section 6 printed the layout).
+
+# %% slideshow={"slide_type": "fragment"}
+def keras_gru_bias(b_x, b_h):
+    return np.stack([b_x, b_h])
+
+
+first_try = check_keras_gru_bias(keras_gru_bias)
+assert not first_try  # print(first_try) to read what the check says about it
+
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: two rows (input bias, recurrent bias); in each, the blocks r, z, n become z, r, n (Keras: z, r, h).
+def solution_keras_gru_bias(b_x, b_h):
+    H = len(b_x) // 3
+
+    def keras_order(a):
+        return np.concatenate([a[H:2 * H], a[:H], a[2 * H:]])
+
+    return np.stack([keras_order(b_x), keras_order(b_h)])
+
+
+# %% slideshow={"slide_type": "fragment"}
+feedback = check_keras_gru_bias(solution_keras_gru_bias)
+print(feedback)
+assert feedback
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What we did
 #
@@ -570,6 +632,9 @@ assert feedback
 #   one bias or two, a forget bias stored or added at run time.
 # - Exported weights run by each framework's own documented equations give our outputs to 1e-12,
 #   and they come back exactly (TF1: to one rounding).
+# - Weights drawn by PyTorch's, Keras's and TensorFlow 1's own layers, imported here, give those
+#   frameworks' saved outputs to 1e-12, GRUs included; Keras's `reset_after=False` GRU is another
+#   function (Cho's v3), and the package says so instead of converting it wrongly.
 #
 # The series ends here: from "本次状态记忆 = 激活函数(上次状态记忆, 当前事件)" to a stacked LSTM
 # you trained, looked inside, and can carry to any framework.

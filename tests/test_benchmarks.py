@@ -22,6 +22,15 @@ def test_benchmark_quick_mode_runs_every_case(tmp_path, capsys):
         assert r["chars_per_s"] > 0 and r["gflops"] > 0, name
     assert results["inference_step_us"] > 0 and results["sample_200_ms"] > 0
     assert results["matmul_gflops_float32_1thread"] > 0
+    # the side-by-side table: the package and min-char-rnn always, torch when installed; the machine named
+    peers = results["peers"]
+    for case in ("training step, vocab 65", "training step, vocab 100"):
+        assert peers[case]["value"]["package"] > 0 and peers[case]["value"]["min-char-rnn"] > 0, case
+    assert peers["forward only, dense input (65 features)"]["value"]["package"] > 0
+    assert results["quality"]["bits_per_char"]["package"] > 0
+    machine = results["machine_info"]
+    assert machine["cpu"] and machine["blas"] and machine["numpy"] and machine["date"]
+    assert "package / torch" in printed and "Machine:" in printed
     widgets = results["widgets_ms"]
     for name in ("gate explorer update (lstm)", "gate explorer update (gru)", "pulse widget update",
                  "gradient-flow widget update", "batch grid widget update", "gate heatmap time slider",

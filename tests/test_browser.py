@@ -6,9 +6,13 @@
    notebooks/): Run All Cells, then no "Error displaying widget", no traceback, every slider the
    notebook's saved widget state says it shows is on screen, and moving the first slider of each
    widget changes what the widget shows. Screenshots go to build/screenshots/.
-3. In notebook 02, the gate explorer's latency as a student feels it: key press to changed
-   pixels, median of 15 presses, printed and written to build/latency.json. The goal is < 100 ms; the
-   test only asserts a sanity bound (< 1000 ms): timings are measurements, not pass/fail claims.
+3. For every widget of the series, the latency as a student feels it: key press on its first
+   slider to changed pixels, median and maximum over 9 presses (alternating right and left),
+   printed and written to build/latency.json. A press that changes nothing within 3 s fails the
+   test (a dropped update); the goals (median <= 50 ms, maximum <= 150 ms) are measurements, not
+   pass/fail claims: only a sanity bound (median < 1000 ms) is asserted. On the gradient-flow
+   widget (the costliest update), bursts of presses faster than its update must leave the
+   picture at the slider's last value within 3 s.
 
 Without Chromium or Playwright these tests skip (with the reason); .ci/run sets
 LSTM_LESSON_REQUIRE_BROWSER=1 and then they fail instead.
@@ -36,8 +40,9 @@ from browser_helpers import (
 SCREENSHOTS = BUILD / "screenshots"
 NOTEBOOK_NAMES = [p.name for p in notebook_paths()]
 RUN_TIMEOUT_S = 240  # lessons 3-4 may take 90 s on the kernel alone
-LATENCY_PRESSES = 15
-LATENCY_LESSON = "02_"  # the notebook whose first widget is the gate explorer
+LATENCY_PRESSES = 9
+LATENCY_WAIT_MS = 3000  # a press whose picture has not changed by then counts as dropped
+LATENCY_GOALS_MS = {"median": 50, "max": 150}
 TOP_OUTPUTS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output"
 
 
@@ -254,16 +259,22 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(browser, lab, name):
             output.screenshot(path=str(SCREENSHOTS / f"lab_{stem}_widget{k}.png"))
         assert not unchanged, f"{name}: moving the first slider changed nothing in widget(s) {unchanged}"
         assert page.get_by_text("Error displaying widget").count() == 0
-        if stem.startswith(LATENCY_LESSON):  # its first widget is the gate explorer
-            median = measure_latency(page, slider_outputs(page)[0], name)
-            assert median < 1000, f"median key-to-pixels latency {median:.0f} ms: something is badly wrong"
+        results = [measure_latency(page, output, name, k) for k, output in enumerate(slider_outputs(page))]
+        record_latency(name, results)
+        dropped = [f"widget {r['widget']} ({r['slider']}): {r['dropped']} of {r['presses']} presses"
+                   for r in results if r["dropped"]]
+        assert not dropped, f"{name}: key presses that changed nothing within {LATENCY_WAIT_MS} ms: {dropped}"
+        for r in results:
+            assert r["median_ms"] < 1000, f"{name}: median key-to-pixels latency {r['median_ms']:.0f} ms"
+        if stem.startswith(BURST_LESSON):
+            check_bursts(page, slider_outputs(page)[0], name)
     finally:
         page.close()
         lab.shutdown_kernels()
     print(f"{name}: {time.monotonic() - start:.1f} s in JupyterLab, sliders per widget {shown}")
 
 
-# ----- 3. the gate explorer's latency (measured during notebook 02's run above) -----------------
+# ----- 3. every widget's latency (measured during each notebook's run above) -------------------
 # In the page: the key press's time stamp, then the first change of the widget outside its
 # sliders, then (after any image decodes) the next animation frame plus a task: the frame with the
 # new pixels has been produced. Latency = that moment - key press.
@@ -271,7 +282,7 @@ LATENCY_PROBE = """(output) => {
     const probe = window.__latency = {samples: [], pending: null};
     output.addEventListener('keydown', e => { probe.pending = e.timeStamp; }, true);
     new MutationObserver(async (records) => {
-        if (probe.pending === null) return;
+        if (probe.pending === null || window.__latency !== probe) return;
         const outside = records.filter(r => !(r.target.closest && r.target.closest('.widget-slider'))
             && !(r.target.parentElement && r.target.parentElement.closest('.widget-slider')));
         if (!outside.length) return;
@@ -282,26 +293,96 @@ LATENCY_PROBE = """(output) => {
 }"""
 
 
-def measure_latency(page, output, name) -> float:
-    """Median key-press-to-pixels latency of the first slider of ``output``; written to build/latency.json."""
+def measure_latency(page, output, name, k) -> dict:
+    """Key-press-to-pixels latency of the first slider of ``output`` over LATENCY_PRESSES presses:
+    median and maximum of the presses that changed the picture, and how many changed nothing."""
     output.scroll_into_view_if_needed()
     output.evaluate(LATENCY_PROBE)
     slider = output.locator(".widget-slider").first
-    slider.locator(".noUi-handle").first.focus()
-    for k in range(LATENCY_PRESSES):
-        page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")  # stays inside the range
-        page.wait_for_function(f"window.__latency.samples.length >= {k + 1}", timeout=10_000)
-        page.wait_for_timeout(250)  # let the kernel and the page settle between presses
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    # one uncounted press to the right, then left, right, ...: the slider stays inside its range,
+    # whether it started at its right end (the first press does nothing) or anywhere else
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(LATENCY_WAIT_MS // 3)
+    keys = ("ArrowLeft", "ArrowRight")
+    page.evaluate("window.__latency.samples = []; window.__latency.pending = null")
+    dropped = 0
+    for p in range(LATENCY_PRESSES):
+        handle.focus()
+        page.keyboard.press(keys[p % 2])
+        try:
+            page.wait_for_function(f"window.__latency.samples.length >= {p + 1 - dropped}",
+                                   timeout=LATENCY_WAIT_MS)
+        except Exception:  # Playwright's TimeoutError: nothing changed
+            dropped += 1
+            page.evaluate("window.__latency.pending = null")
+        page.wait_for_timeout(250)  # a student's pace; lets the kernel and the page settle
     samples = page.evaluate("window.__latency.samples")
     description = slider.locator(".widget-label").first.text_content()
-    median = statistics.median(samples)
-    result = {"notebook": name, "slider": description, "presses": len(samples), "median_ms": round(median, 1),
-              "samples_ms": [round(s, 1) for s in samples], "goal_ms": 100,
-              "measured": "keydown to the first animation frame after the widget (outside its sliders) changed"}
-    (BUILD / "latency.json").write_text(json.dumps(result, indent=1) + "\n")
-    print(f"gate explorer latency ({name}, slider {description!r}): median {median:.0f} ms "
-          f"over {len(samples)} presses (goal < 100 ms); min {min(samples):.0f}, max {max(samples):.0f}")
-    return median
+    result = {"notebook": name, "widget": k, "slider": description, "presses": LATENCY_PRESSES,
+              "dropped": dropped, "median_ms": round(statistics.median(samples), 1) if samples else float("inf"),
+              "max_ms": round(max(samples), 1) if samples else float("inf"),
+              "samples_ms": [round(s, 1) for s in samples], "goal_ms": LATENCY_GOALS_MS}
+    print(f"latency {name} widget {k} ({description!r}): median {result['median_ms']:.0f} ms, max "
+          f"{result['max_ms']:.0f} ms over {len(samples)} presses, {dropped} changed nothing "
+          f"(goals: median <= {LATENCY_GOALS_MS['median']}, max <= {LATENCY_GOALS_MS['max']})")
+    return result
+
+
+# Faster than a student's pace: bursts of presses (held key, or left-right jitter) on the gradient-
+# flow widget, whose update is the most expensive of the series. Whatever ipywidgets merges on the
+# way, the picture must end at the slider's last value, soon after the last press.
+BURST_LESSON = "04_"
+BURST_SETTLE_S = 3.0
+
+
+def check_bursts(page, output, name):
+    import re
+
+    output.scroll_into_view_if_needed()
+    slider = output.locator(".widget-slider").first
+    handle = slider.locator(".noUi-handle").first
+    for gap_ms in (80, 0):
+        # held right, held left, then jitter ending one step right and one ending one step left:
+        # every burst ends on a value other than the one it started from
+        for keys in (["ArrowRight"] * 5, ["ArrowLeft"] * 5, ["ArrowRight", "ArrowLeft"] * 3 + ["ArrowRight"],
+                     ["ArrowLeft", "ArrowRight"] * 3 + ["ArrowLeft"]):
+            handle.focus()
+            before = slider.evaluate(SLIDER_VALUE)
+            for key in keys:
+                page.keyboard.press(key)
+                if gap_ms:
+                    page.wait_for_timeout(gap_ms)
+            value, shown, start = slider.evaluate(SLIDER_VALUE), None, time.monotonic()
+            assert value != before, f"{name}: the burst {keys} did not move the slider (at the end of its range?)"
+            while time.monotonic() - start < BURST_SETTLE_S:
+                found = re.findall(r"RNN, λ1 = ([0-9.]+)", output.inner_html())
+                shown = found[-1] if found else None
+                if shown is not None and float(shown) == float(value):
+                    break
+                page.wait_for_timeout(20)
+            else:
+                pytest.fail(f"{name}: after {len(keys)} presses {gap_ms} ms apart the slider says {value} but the "
+                            f"picture still shows {shown} after {BURST_SETTLE_S} s")
+            print(f"burst {name} ({len(keys)} presses, {gap_ms} ms apart): picture at the last value "
+                  f"{time.monotonic() - start:.2f} s after the last press")
+
+
+def record_latency(name, results):
+    """build/latency.json: every widget's latency, one entry per notebook (merged across runs)."""
+    path = BUILD / "latency.json"
+    try:
+        data = json.loads(path.read_text())
+        if not isinstance(data, dict) or "notebooks" not in data:
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data.setdefault("measured", "keydown to the first animation frame after the widget (outside its sliders) "
+                    "changed, in JupyterLab (headless Chromium)")
+    data.setdefault("notebooks", {})[name] = results
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1) + "\n")
 
 
 # ----- 4. optional: classic Notebook 7 (what the README says about it) ---------------------------

@@ -102,6 +102,8 @@ def _pip_specs():
     """Every requirement pip installs for `-e .[test]`, i.e. all groups, by normalised name."""
     specs = {}
     for group, reqs in pyproject_requirements(_pyproject()).items():
+        if group == "bench":  # torch, the benchmark's optional peer: not part of `-e .[test]`
+            continue
         for req in reqs:
             name, spec = normalise(req)
             if name != SELF:

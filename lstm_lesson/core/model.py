@@ -68,8 +68,17 @@ class CharModel:
     def forward(self, x_ids, state=None):
         """x_ids: (batch, time) ids -> (logits (batch, time, vocab), final_state, cache)."""
         x_ids = check.integer_array("x_ids", x_ids, ndim=2, high=self.vocab_size)
-        hs, final, rnn_cache = self.rnn.dynamic_rnn(self.one_hot(x_ids), state, return_cache=True)
+        # the ids themselves, not one_hot(x_ids): the first cell gathers rows of W_x (the same
+        # numbers; see Cell.project_inputs)
+        hs, final, rnn_cache = self.rnn.dynamic_rnn(x_ids, state, return_cache=True)
         return self.out.forward(hs), final, (hs, rnn_cache)
+
+    def predict(self, x_ids, state=None):
+        """Inference: x_ids (batch, time) -> (logits (batch, time, vocab), final_state), keeping
+        nothing for a backward pass (cheaper than ``forward``)."""
+        x_ids = check.integer_array("x_ids", x_ids, ndim=2, high=self.vocab_size)
+        hs, final = self.rnn.dynamic_rnn(x_ids, state)
+        return self.out.forward(hs), final
 
     def loss_and_grads(self, x_ids, y_ids, state=None, *, truncate=None):
         """One forward and backward pass over a batch of windows.

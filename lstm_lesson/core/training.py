@@ -84,7 +84,7 @@ def evaluate(model, ids, *, batch_size=16, n_steps=100, max_chars=None):
     batch_size = max(1, min(check.positive_int("batch_size", batch_size), (len(ids) - 1) // n_steps))
     total, count, state = 0.0, 0, None
     for x, y in get_batches(ids, batch_size, n_steps):
-        logits, state, _ = model.forward(x, state)
+        logits, state = model.predict(x, state)  # inference: no records kept
         logp = log_softmax(logits)
         total -= float(np.take_along_axis(logp, y[..., None], axis=-1).sum())
         count += y.size
@@ -100,7 +100,7 @@ def char_losses(model, ids):
     ids = check.integer_array("ids", ids, ndim=1, high=model.vocab_size)
     if len(ids) < 2:
         raise ValueError(f"ids: expected at least 2 ids (one input and its successor), got {len(ids)}")
-    logits, _, _ = model.forward(ids[None, :-1])
+    logits, _ = model.predict(ids[None, :-1])
     logp = log_softmax(logits[0])
     return -logp[np.arange(len(ids) - 1), ids[1:]].astype(np.float64)
 

@@ -127,18 +127,18 @@ class MultiRNNCell:
     # ----- a whole sequence ---------------------------------------------------------------
     def dynamic_rnn(self, inputs, initial_state=None, *, return_cache=False):
         """Every layer over the whole sequence; the same as ``dynamic_rnn(stack, ...)``."""
+        inputs = self.cells[0].check_inputs(inputs)  # floats (batch, time, input) or ids (batch, time)
         state = initial_state
         if state is None:
-            inputs = check.array("inputs", inputs, (None, None, self.input_size),
-                                 names=("batch", "time", "input_size"))
             state = self.zero_state(inputs.shape[0])
-        state = self.check_state("initial_state", state, np.shape(inputs)[0])
+        state = self.check_state("initial_state", state, inputs.shape[0])
         finals, caches = [], []
         x = inputs
         for c, s in zip(self.cells, state):
-            x, s, cache = c.dynamic_rnn(x, s, return_cache=True)
+            # without return_cache, no layer keeps records (inference)
+            x, s, *cache = c.dynamic_rnn(x, s, return_cache=return_cache)
             finals.append(s)
-            caches.append(cache)
+            caches.extend(cache)
         if return_cache:
             return x, tuple(finals), caches
         return x, tuple(finals)

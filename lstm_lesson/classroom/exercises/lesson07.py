@@ -9,6 +9,8 @@ missing transpose or a bias counted twice shows up as a specific, nameable diffe
 - ``check_torch_import(fn)``: exercise 2, ``fn(weight_ih, weight_hh, bias_ih, bias_hh)`` -> ``(W_x, W_h, b)``.
 - ``check_tf1_export(fn)``: exercise 3, ``fn(W_x, W_h, b, forget_bias)`` -> ``(kernel, bias)`` of TF1's
   ``BasicLSTMCell``.
+- ``check_keras_gru_bias(fn)``: exercise 4, ``fn(b_x, b_h)`` -> the (2, 3H) bias of Keras's
+  ``GRU(reset_after=True)`` from our GRU's two biases (gates r, z, n -> Keras's z, r, h).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import itertools
 import numpy as np
 
 from ...core.cells import LSTMCell
-from ...core.interop import to_tf1_weights, to_torch_state_dict
+from ...core.gru import GRUCell
+from ...core.interop import to_keras_weights, to_tf1_weights, to_torch_state_dict
 from .feedback import Feedback, learner_error, self_check, verdict
 
 TORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
@@ -167,3 +170,35 @@ def check_tf1_export(fn) -> Feedback:
         return verdict(False, f"bias = {np.round(bias, 2)}, expected {np.round(want_bias, 2)} "
                               "(our b in the order i, j, f, o, with forget_bias subtracted from the f block)")
     return verdict(True, "kernel = [W_x; W_h] in gate order i, j, f, o, and the stored f bias is b_f - forget_bias")
+
+
+# ------------------------------------------------------------------------------ exercise 4
+@self_check("function", call="fn(b_x, b_h)", returns="an array of shape (2, 3H)")
+def check_keras_gru_bias(fn) -> Feedback:
+    """Exercise 4: our GRU's ``b_x, b_h`` (3H,) each, gates r, z, n -> Keras's bias (2, 3H), gates z, r, h."""
+    cell = GRUCell(3, 2, seed=5)
+    H = cell.hidden_size
+    offsets = np.repeat(np.arange(3) * 10.0, H)  # block k offset by 10 k: a swapped block is nameable
+    cell.params["b_x"] += offsets + 0.5
+    cell.params["b_h"] += offsets - 0.25
+    b_x, b_h = cell.params["b_x"], cell.params["b_h"]
+    want = to_keras_weights(cell)[2]
+    got = np.asarray(fn(b_x.copy(), b_h.copy()), dtype=np.float64)
+
+    def keras_order(a):
+        return np.concatenate([a[H:2 * H], a[:H], a[2 * H:]])
+
+    if got.shape == (6 * H,):
+        return verdict(False, "a flat (6H,) bias is CuDNNGRU's layout: reset_after=True keeps two rows, "
+                              "[input bias, recurrent bias], shape (2, 3H)")
+    if got.shape != want.shape:
+        return verdict(False, f"the bias has shape {got.shape}, expected (2, 3H) = {want.shape}")
+    if np.allclose(got, np.stack([b_x, b_h])):
+        return verdict(False, "the blocks keep our order r, z, n: Keras orders them z, r, h, so swap the "
+                              "first two blocks in both rows")
+    if np.allclose(got, np.stack([keras_order(b_h), keras_order(b_x)])):
+        return verdict(False, "the rows are swapped: row 0 is the input bias (our b_x), row 1 the recurrent "
+                              "bias (our b_h), which the reset gate multiplies")
+    if not np.allclose(got, want):
+        return verdict(False, "the numbers differ from [b_x; b_h] with each row's blocks reordered r, z, n -> z, r, h")
+    return verdict(True, "row 0 = b_x, row 1 = b_h, each reordered from r, z, n to Keras's z, r, h")

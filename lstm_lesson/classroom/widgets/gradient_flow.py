@@ -35,11 +35,13 @@ def flow_curves(spectral_scale=1.0, forget_bias=1.0, *, length=100, hidden_size=
     if spectral_scale <= 0:
         raise ValueError(f"spectral_scale: expected a positive number, got {spectral_scale}")
     common = (length, hidden_size, sequences, seed)
-    return {"lags": np.arange(length + 1), "rnn": _curve("rnn", spectral_scale, *common).copy(),
-            "lstm": _curve("lstm", forget_bias, *common).copy()}
+    # Keys rounded to 1e-9: a slider sends 1.2000000000000002 after 1.1 + 0.1 but 1.2 when typed,
+    # and the two must hit the same cache entry.
+    return {"lags": np.arange(length + 1), "rnn": _curve("rnn", round(spectral_scale, 9), *common).copy(),
+            "lstm": _curve("lstm", round(forget_bias, 9), *common).copy()}
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=512)  # every position of both sliders (100 + 45) fits: going back is always a hit
 def _curve(kind, value, length, hidden_size, sequences, seed):
     # a slider move changes one of the two curves: the other comes from this cache
     knob = {"spectral_scale": value} if kind == "rnn" else {"gate_bias": value}
