@@ -314,9 +314,11 @@ assert record["settings"] == RACE and record["seeds"] == list(SEEDS)
 live = race(["lstm"], [3.0, 0.0], SEEDS[:1], **RACE)
 for r in live:
     outcome = f"solved after {r.steps:4d} steps" if r.solved else f"not solved in {r.steps} steps"
-    print(f"{r.cell} bias {r.gate_bias:g}, seed {r.seed}: {outcome}, {r.test_correct:6.1%} of 2,560 test sequences right")
+    print(f"{r.cell} bias {r.gate_bias:g}, seed {r.seed}: {outcome}, "
+          f"{r.test_correct:6.1%} of 2,560 test sequences right")
     stored = next(x for x in record["runs"] if (x["cell"], x["gate_bias"], x["seed"]) == (r.cell, r.gate_bias, r.seed))
-    assert (stored["solved"], stored["steps"]) == (r.solved, r.steps) and abs(stored["test_correct"] - r.test_correct) < 0.005
+    assert (stored["solved"], stored["steps"]) == (r.solved, r.steps)
+    assert abs(stored["test_correct"] - r.test_correct) < 0.005
 print("Both live runs match the stored record.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -331,7 +333,8 @@ print("Both live runs match the stored record.")
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 baseline = float(np.mean(list(record["always_half_baseline"].values())))
 table = record_table(record)
-print(f"{'cell':9s} {'bias':>4s} {'solved':>7s} {'steps to solve (min..median..max)':>34s} {'test right (min..max)':>22s}")
+print(f"{'cell':9s} {'bias':>4s} {'solved':>7s} {'steps to solve (min..median..max)':>34s} "
+      f"{'test right (min..max)':>22s}")
 for row in table:
     steps = "-" if row["steps"] is None else "{} .. {} .. {}".format(*row["steps"])
     lo, _, hi = row["right"]
