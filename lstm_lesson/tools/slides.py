@@ -154,16 +154,26 @@ def exporter_options(online: bool) -> dict:
     }
 
 
+# Cells tagged with this show only their output in a deck: setup, checks and plotting code teach
+# nothing from a projector, their printed sentence or figure does. The notebook still shows the code.
+HIDE_INPUT_TAG = "hide-input"
+
+
 def make_exporter(online: bool = False):
-    """A configured nbconvert SlidesExporter (offline: local libraries and no mermaid import)."""
+    """A configured nbconvert SlidesExporter (offline: local libraries and no mermaid import).
+
+    Cells tagged ``HIDE_INPUT_TAG`` keep their output and lose their code in the deck."""
     import jinja2
     from nbconvert import SlidesExporter
+    from traitlets.config import Config
 
+    config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_input_tags": {HIDE_INPUT_TAG}}})
     options = exporter_options(online)
     if online:
-        return SlidesExporter(**options)
+        return SlidesExporter(config=config, **options)
     loader = jinja2.DictLoader({"lstm_lesson_offline.html.j2": OFFLINE_TEMPLATE})
-    return SlidesExporter(extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2", **options)
+    return SlidesExporter(config=config, extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2",
+                          **options)
 
 
 def widget_problems(nb: dict) -> list[str]:
