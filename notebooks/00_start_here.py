@@ -26,7 +26,7 @@
 #
 # | # | lesson | the question it answers |
 # |---|---|---|
-# | 00 | Start here | how to run the series; one glossary for every naming scheme |
+# | 00 | Start here | how to run the series; where the glossary lives |
 # | 01 | RNN memory | how does a network carry the past in one state vector, and how fast does it forget? |
 # | 02 | LSTM gates | what do the learn, forget, remember and use gates compute (i, f, g, o)? |
 # | 03 | LSTM variants: GRU and peepholes | what do the GRU and peephole connections change? |
@@ -97,86 +97,76 @@ print("numpy, matplotlib, ipywidgets and threadpoolctl are recent enough.")
 print("numpy's BLAS runs on one thread (lstm_lesson.set_threads(n) raises it).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## One LSTM, many vocabularies
+# ## Where the glossary lives
 #
 # The course notes (Chinese) tell the LSTM as four gates: 学习门 **learn**, 遗忘门 **forget**,
-# 记忆门 **remember** and 使用门 **use**. Papers, Dive into Deep Learning (d2l), deeplearning.ai
-# and PyTorch name the same parts differently. The glossary below, from `lstm_lesson.classroom.glossary`,
-# maps them all.
+# 记忆门 **remember** and 使用门 **use**. Papers, Dive into Deep Learning (d2l and its Chinese
+# edition d2l-zh), colah's blog post, deeplearning.ai and PyTorch name the same parts differently.
+# One glossary maps them all: `lstm_lesson.classroom.glossary` (`glossary_table()` prints it, `lookup("学习门")`
+# finds one row). The lessons explain each term when they reach it; here is the whole map, five
+# rows at a time, to come back to.
 
-# %% slideshow={"slide_type": "subslide"}
-display(Markdown(glossary_table(columns=["notes", "english", "standard", "d2l", "dlai", "pytorch"])))
+# %% slideshow={"slide_type": "skip"}
+NAMES = ["notes", "english", "standard", "d2l", "d2l_zh", "colah", "dlai", "pytorch"]
+groups = [TERMS[k:k + 5] for k in range(0, len(TERMS), 5)]
+assert sum(len(group) for group in groups) == len(TERMS) and max(len(group) for group in groups) <= 5
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=NAMES, terms=groups[0])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=NAMES, terms=groups[1])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=NAMES, terms=groups[2])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=NAMES, terms=groups[3])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=NAMES, terms=groups[4])))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Where each term lives in `lstm_lesson`, and what it means:
+# What each term means (the same rows, five at a time):
 
-# %% slideshow={"slide_type": "subslide"}
-display(Markdown(glossary_table(columns=["notes", "attributes", "meaning"])))
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[0])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[1])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[2])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[3])))
+
+# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[4])))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Three names collide: deeplearning.ai's **update gate Γu** is the LSTM's *input* gate i; the
-# notes' **更新门** ("update gate") is the cell update c_t; the GRU's **update gate z** is a third
-# thing. The notes also call i_t a 遗忘因子 (forget factor) inside the learn gate; the standard
-# forget factor is f_t.
+# notes' **更新门** ("update gate") is the cell update c_t; the GRU's **update gate z** (d2l-zh: 更新门
+# Z_t) is a third thing. The notes use **遗忘因子** ("forget factor") for every sigmoid factor: f_t,
+# but also i_t in the learn gate and o_t in the output gate. `glossary_table(columns=["notes",
+# "attributes", "meaning"])` shows where the package computes each term.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## One step, both vocabularies
+# ## For the teacher: slides and live widgets
 #
-# One `LSTMCell` step on a tiny input (2 features, 2 hidden units), from a non-zero memory.
-# The standard names first:
+# The decks (`python -m lstm_lesson.tools.slides`) hide the setup code and show every figure as the
+# notebook last drew it. Sliders in a deck have no kernel: they move but redraw nothing. These
+# need the live notebook (JupyterLab, **Run All** first):
 #
-# $i = \sigma(a_i)$, $f = \sigma(a_f)$, $g = \tanh(a_g)$, $o = \sigma(a_o)$ where
-# $a = x W_x + h_{t-1} W_h + b$, then $c_t = f \odot c_{t-1} + i \odot g$ and
-# $h_t = o \odot \tanh(c_t)$.
-
-# %% slideshow={"slide_type": "fragment"}
-cell = lstm_lesson.LSTMCell(input_size=2, hidden_size=2, seed=0, forget_bias=1.0)
-x = np.array([[1.0, -0.5]])  # (batch 1, 2 features)
-previous = lstm_lesson.LSTMState(h=np.array([[0.2, -0.1]]), c=np.array([[0.5, -0.3]]))
-state, step = cell.step(x, previous)
-
-
-def show(values: dict):
-    for name, value in values.items():
-        print(f"{name:>14} = {np.array2string(value[0], precision=3, floatmode='fixed')}")
-
-
-show(step.as_dict("standard"))
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The same step in the notes' words: learn gate $= i \odot g$, forget gate $= f \odot c_{t-1}$,
-# remember gate $=$ forget $+$ learn $= c_t$, use gate $= o \odot \tanh(c_t) = h_t$.
-
-# %% slideshow={"slide_type": "fragment"}
-show(step.as_dict("notes"))
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Checked: the two vocabularies are the same numbers
+# | lesson | widget | what the class does with it |
+# |---|---|---|
+# | 01 | `PulseExplorer` | slide λ₁ and the pulse size, watch the memory fade |
+# | 02 | `GateExplorer("lstm")`, `UnrollExplorer` | set gate biases by hand; scroll the gates over a phrase |
+# | 03 | `GateExplorer("peephole")`, `GateExplorer("gru")` | the same sliders on the relatives |
+# | 04 | `GradientFlowExplorer` | slide λ₁ and the forget bias, watch the gradient against the lag |
+# | 05 | `BatchGridWidget` | change batch_size and n_steps, watch the windows move |
 #
-# Recompute the step by hand from the cell's weights (a plain sigmoid, no package code), then
-# check every name of the notes against the standard names.
-
-# %% slideshow={"slide_type": "fragment"}
-H = cell.hidden_size
-a = x @ cell.params["W_x"] + previous.h @ cell.params["W_h"] + cell.params["b"]
-a_i, a_f, a_g, a_o = (a[:, k * H:(k + 1) * H] for k in range(4))  # PyTorch's order: i, f, g, o
-i, f, g, o = 1 / (1 + np.exp(-a_i)), 1 / (1 + np.exp(-a_f)), np.tanh(a_g), 1 / (1 + np.exp(-a_o))
-c = f * previous.c + i * g
-h = o * np.tanh(c)
-
-by_hand = {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h}
-for name, value in by_hand.items():
-    np.testing.assert_allclose(getattr(step, name), value, rtol=1e-12, err_msg=name)
-np.testing.assert_allclose(step.learn_gate, i * g, rtol=1e-12)
-np.testing.assert_allclose(step.forget_gate, f * previous.c, rtol=1e-12)
-np.testing.assert_allclose(step.remember_gate, step.forget_gate + step.learn_gate, rtol=1e-12)
-np.testing.assert_allclose(step.use_gate, o * np.tanh(step.remember_gate), rtol=1e-12)
-np.testing.assert_allclose(state.c, step.remember_gate, rtol=0)
-np.testing.assert_allclose(state.h, step.use_gate, rtol=0)
-
-print("i, f, g, o, c, h from the package equal the hand computation.")
-print("learn gate = i*g, forget gate = f*c_prev, remember gate = forget + learn = c, use gate = o*tanh(c) = h.")
-print(f"The new state carries the remember gate as c and the use gate as h; the glossary has {len(TERMS)} terms.")
+# Each of them also has a static drawing in the deck (the SVG under it), for handouts.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Next

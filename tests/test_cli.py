@@ -53,38 +53,38 @@ def test_lab_copies_then_keeps_the_learners_changes(series, tmp_path):
     ws = tmp_path / "mine"
     assert workspace.sync(ws, log=lambda _: None) == {"00_intro.ipynb": "copied", "01_first.ipynb": "copied"}
     assert workspace.sync(ws) == {"00_intro.ipynb": "unchanged", "01_first.ipynb": "unchanged"}
-    (ws / "01_first.ipynb").write_text("my work", encoding="utf-8")
+    (ws / "notebooks" / "01_first.ipynb").write_text("my work", encoding="utf-8")
     (series / "00_intro.ipynb").write_text(json.dumps({"cells": [], "v": 2}), encoding="utf-8")
     (series / "01_first.ipynb").write_text(json.dumps({"cells": [], "v": 2}), encoding="utf-8")
     assert workspace.sync(ws) == {"00_intro.ipynb": "updated", "01_first.ipynb": "kept"}
-    assert (ws / "01_first.ipynb").read_text(encoding="utf-8") == "my work"
+    assert (ws / "notebooks" / "01_first.ipynb").read_text(encoding="utf-8") == "my work"
     assert workspace.sync(ws, ask=lambda question: False)["01_first.ipynb"] == "kept"
     questions = []
     report = workspace.sync(ws, ask=lambda question: questions.append(question) or True, log=lambda _: None)
     assert report["01_first.ipynb"] == "replaced" and len(questions) == 1
-    backups = list((ws / "backups").glob("01_first.*.ipynb"))
+    backups = list((ws / "notebooks" / "backups").glob("01_first.*.ipynb"))
     assert [b.read_text(encoding="utf-8") for b in backups] == ["my work"]
-    assert json.loads((ws / "01_first.ipynb").read_text(encoding="utf-8"))["v"] == 2
+    assert json.loads((ws / "notebooks" / "01_first.ipynb").read_text(encoding="utf-8"))["v"] == 2
 
 
 def test_a_deleted_lesson_comes_back(series, tmp_path):
     ws = tmp_path / "mine"
     workspace.sync(ws)
-    (ws / "00_intro.ipynb").unlink()
+    (ws / "notebooks" / "00_intro.ipynb").unlink()
     assert workspace.sync(ws)["00_intro.ipynb"] == "copied"
 
 
 def test_reset_restores_and_keeps_a_backup(series, tmp_path, capsys):
     ws = tmp_path / "mine"
     workspace.sync(ws)
-    (ws / "01_first.ipynb").write_text("broken", encoding="utf-8")
+    (ws / "notebooks" / "01_first.ipynb").write_text("broken", encoding="utf-8")
     assert cli.main(["reset", "1", "--dir", str(ws)]) == 0
     assert "your copy is in" in capsys.readouterr().out
-    assert (ws / "01_first.ipynb").read_bytes() == (series / "01_first.ipynb").read_bytes()
-    assert [b.read_text(encoding="utf-8") for b in (ws / "backups").iterdir()] == ["broken"]
+    assert (ws / "notebooks" / "01_first.ipynb").read_bytes() == (series / "01_first.ipynb").read_bytes()
+    assert [b.read_text(encoding="utf-8") for b in (ws / "notebooks" / "backups").iterdir()] == ["broken"]
     assert cli.main(["reset", "01", "--dir", str(ws)]) == 0
     assert "you had not changed it" in capsys.readouterr().out
-    assert len(list((ws / "backups").iterdir())) == 1
+    assert len(list((ws / "notebooks" / "backups").iterdir())) == 1
 
 
 def test_reset_of_an_unknown_lesson_names_the_choices(series, tmp_path, capsys):
@@ -96,15 +96,20 @@ def test_reset_of_an_unknown_lesson_names_the_choices(series, tmp_path, capsys):
 def test_lab_copy_only_prepares_the_real_series(tmp_path, capsys):
     ws = tmp_path / "lessons"
     assert cli.main(["lab", str(ws), "--copy-only"]) == 0
-    names = sorted(p.name for p in ws.glob("*.ipynb"))
+    names = sorted(p.name for p in (ws / "notebooks").glob("*.ipynb"))
     assert names == [p.name for p in editions.lesson_paths()]
+    # the lessons read ../assets/...: the workspace has the series' assets beside notebooks/
+    assets = editions.resource_dir("assets")
+    assert sorted(p.relative_to(assets) for p in assets.rglob("*.json")) == \
+        sorted(p.relative_to(ws / "assets") for p in (ws / "assets").rglob("*.json"))
     assert re.search(r"\+ 00_\w+\.ipynb: copied", capsys.readouterr().out)
     assert (ws / workspace.MANIFEST).is_file()
 
 
 def test_student_and_teacher_commands_write_their_editions(tmp_path):
     assert cli.main(["student", str(tmp_path / "s"), "--lessons", "01"]) == 0
-    assert [p.name for p in (tmp_path / "s").glob("*.ipynb")] == [editions.select_lessons(["01"])[0].name]
+    assert [p.name for p in (tmp_path / "s" / "notebooks").glob("*.ipynb")] == [editions.select_lessons(["01"])[0].name]
+    assert (tmp_path / "s" / "assets").is_dir()
     assert cli.main(["teacher", str(tmp_path / "t"), "--lessons", "00", "01"]) == 0
     assert len(list((tmp_path / "t" / "notebooks").glob("*.ipynb"))) == 2
     assert (tmp_path / "t" / "speaker_notes.md").is_file()

@@ -73,7 +73,7 @@ def student(tmp_path_factory):
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
 def test_student_edition_has_no_solution(student, path):
     original = editions.read(path)
-    text = (student / path.name).read_text(encoding="utf-8")
+    text = (student / "notebooks" / path.name).read_text(encoding="utf-8")
     nb = json.loads(text)
     assert not [k for k, c in enumerate(nb["cells"]) if editions.is_solution(c)], "a solution cell is left"
     solutions = editions.solution_cells(original)
@@ -89,11 +89,23 @@ def test_student_edition_has_no_solution(student, path):
     assert not leaked_anywhere, f"solution code in the student file (outputs or metadata): {leaked_anywhere[:3]}"
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=IDS)
+def test_student_edition_has_no_folded_answer(student, path):
+    original = editions.read(path)
+    text = (student / "notebooks" / path.name).read_text(encoding="utf-8")
+    nb = json.loads(text)
+    assert not [c for c in nb["cells"] if c["metadata"].get("jupyter", {}).get("source_hidden")], "a folded cell left"
+    for cell in original["cells"]:
+        if editions.is_hidden_answer(cell):
+            answer = editions.source(cell).strip()
+            assert answer[:60] not in editions.source({"source": "\n".join(editions.source(c) for c in nb["cells"])})
+
+
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
 def test_student_edition_uses_no_name_that_only_a_solution_defined(student, path):
     original = editions.read(path)
     solutions = editions.solution_cells(original)
-    nb = editions.read(student / path.name)
+    nb = editions.read(student / "notebooks" / path.name)
     kept_defs = set().union(*[editions.defined_names(editions.source(c)) for c in nb["cells"]
                               if c["cell_type"] == "code"])
     secret_names = set().union(*[editions.defined_names(editions.source(original["cells"][k]))
@@ -104,7 +116,7 @@ def test_student_edition_uses_no_name_that_only_a_solution_defined(student, path
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
 def test_student_edition_has_a_place_to_answer_and_no_verdicts_or_notes(student, path):
-    nb = editions.read(student / path.name)
+    nb = editions.read(student / "notebooks" / path.name)
     assert not [c for c in nb["cells"] if editions.is_notes(c)], "speaker notes in the student edition"
     verdicts = [k for k, c in enumerate(nb["cells"]) if editions.calls_check(c) and c["outputs"]]
     assert not verdicts, f"self-check outputs left in cells {verdicts}"
@@ -117,7 +129,7 @@ def test_student_edition_has_a_place_to_answer_and_no_verdicts_or_notes(student,
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
 def test_student_edition_does_not_promise_solutions(student, path):
-    nb = editions.read(student / path.name)
+    nb = editions.read(student / "notebooks" / path.name)
     text = "\n".join(editions.source(c) for c in nb["cells"][1:] if c["cell_type"] == "markdown")
     promises = [s for s in re.split(r"(?<=[.!?])\s+", text)
                 if re.search(r"\bsolutions?\b", s, re.I) and editions.ABOUT_SOLUTIONS.search(s)]
@@ -145,8 +157,9 @@ def test_student_edition_of_lesson_02_runs_and_its_stubs_say_not_yet(student):
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(student / "02_lstm_gates.ipynb", as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(student)}}).execute()
+    nb = nbformat.read(student / "notebooks" / "02_lstm_gates.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(student / "notebooks")}}).execute()
     stubs = [c for c in nb.cells if c.cell_type == "code" and "Your answer:" in c.source]
     assert stubs
     for cell in stubs:
@@ -174,7 +187,8 @@ def test_teacher_edition_has_the_solutions_opened_and_the_notes(teacher):
         for note in editions.speaker_notes(original):
             assert note in notes
     assert (teacher / "teachers.md").is_file()
-    assert (teacher / "student" / LESSONS[1].name).is_file()
+    assert (teacher / "student" / "notebooks" / LESSONS[1].name).is_file()
+    assert (teacher / "assets").is_dir() and (teacher / "student" / "assets").is_dir()
 
 
 def test_teacher_edition_passes_nbval(teacher, tmp_path):

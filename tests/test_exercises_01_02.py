@@ -174,3 +174,54 @@ def test_lstm_step_reports_crashes_and_wrong_returns():
         return o * np.tanh(c_new), c_new
 
     assert "c_{t-1}·i instead of c_{t-1}·f" in str(L2.check_lstm_step(c_with_i))
+
+
+# ----- lesson 2, exercise 6: the loop over time ----------------------------------------------
+def _lstm_forward_variants():
+    from lstm_lesson.core.activations import sigmoid
+
+    def step(x, h, c, W_x, W_h, b):
+        H = h.shape[1]
+        a = x @ W_x + h @ W_h + b
+        i, f, g, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H]), np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+        c = f * c + i * g
+        return o * np.tanh(c), c
+
+    def good(x, h0, c0, W_x, W_h, b):
+        h, c, hs = h0, c0, []
+        for t in range(x.shape[1]):
+            h, c = step(x[:, t], h, c, W_x, W_h, b)
+            hs.append(h)
+        return np.stack(hs, axis=1), c
+
+    def fresh(x, h0, c0, W_x, W_h, b):
+        return np.stack([step(x[:, t], h0, c0, W_x, W_h, b)[0] for t in range(x.shape[1])], axis=1), c0
+
+    def no_c(x, h0, c0, W_x, W_h, b):
+        h, hs = h0, []
+        for t in range(x.shape[1]):
+            h, _ = step(x[:, t], h, c0, W_x, W_h, b)
+            hs.append(h)
+        return np.stack(hs, axis=1), c0
+
+    def time_first(*args):
+        hs, c = good(*args)
+        return hs.transpose(1, 0, 2), c
+
+    def last_h(*args):
+        hs, _ = good(*args)
+        return hs, hs[:, -1]
+
+    return good, {"starts again": fresh, "carry h but not c": no_c, "batch-first": time_first,
+                  "h_T where c_T": last_h, "expected a function": None, "pair": lambda *a: None,
+                  "x[:, t]": lambda x, *a: good(x.transpose(1, 0, 2), *a)}
+
+
+def test_lstm_forward_check_accepts_the_loop_and_names_each_mistake():
+    from lstm_lesson.classroom.exercises.lesson02 import check_lstm_forward
+
+    good, mistakes = _lstm_forward_variants()
+    assert check_lstm_forward(good)
+    for words, wrong in mistakes.items():
+        feedback = check_lstm_forward(wrong)
+        assert not feedback and words in feedback.message, (words, feedback.message)

@@ -106,7 +106,7 @@ def test_gru_step_right_answer_passes():
 
 
 @pytest.mark.parametrize("variation, words", [
-    (dict(reset="before"), ("Cho et al. 2014",)),
+    (dict(reset="before"), ("1406.1078 v3", "v1, PyTorch")),
     (dict(z_keeps="new"), ("z and 1 - z are swapped",)),
     (dict(b_hn_inside=False), ("b_hn is outside the reset",)),
     (dict(order="zrn"), ("r and z blocks are swapped",)),
@@ -162,7 +162,9 @@ def test_param_count_right_answer_passes():
     (lambda k, D, H: ex3.param_count_reference(k, D, H) if k != "gru" else 4 * H * (D + H + 1), ("three blocks",)),
     (lambda k, D, H: BLOCKS[k] * H * (D + H + 1) + (3 * H if k == "gru" else 0), ("peepholes are missing",)),
     (lambda k, D, H: ex3.param_count_reference(k, D, H) + (3 * H * H - 3 * H if k == "peephole" else 0),
-     ("diagonal",)),
+     ("full-matrix peepholes", "colah", "diagonal", "3H")),
+    (lambda k, D, H: ex3.param_count_reference(k, D, H) + (4 * H if k == "lstm" else 0), ("nn.LSTM", "two bias")),
+    (lambda k, D, H: ex3.param_count_reference(k, D, H) - (2 * H if k == "gru" else 0), ("b_hn", "3H, not H")),
     (lambda k, D, H: 7, ("count W_x",)),
     (lambda k, D, H: {}[k], ("raised KeyError",)),
 ])

@@ -76,6 +76,11 @@ def test_the_scheme_mappings_the_lessons_rely_on():
     assert "Γu" in lookup("输入门").dlai, "deeplearning.ai's update gate Γu is the LSTM input gate"
     assert [lookup(n).pytorch for n in ("输入门", "遗忘因子", "Nt", "输出门")] == ["i", "f", "g", "o"]
     assert lookup("门限回归单元").pytorch.endswith("r, z, n")
+    assert "门控循环单元" in lookup("门限回归单元").standard, "the standard Chinese name for the GRU"
+    assert "GRU" in lookup("更新门").d2l_zh, "d2l-zh's 更新门 is the GRU's z, not the notes' cell update"
+    assert "(1 − z_t) ∗ h_{t−1}" in lookup("门限回归单元").colah, "colah puts z on the new state"
+    assert "o_t" in lookup("遗忘因子").meaning and "i_t" in lookup("遗忘因子").meaning
+    assert "1997" in lookup("CEC").meaning and "2000" in lookup("CEC").meaning
 
 
 def test_the_notes_four_gates_are_what_the_glossary_says():
@@ -102,7 +107,8 @@ def test_html_table_escapes_and_selects_columns():
     text = glossary_table(columns=["notes", "pytorch"], fmt="html")
     assert text.count("<tr>") == 1 + len(TERMS)
     assert "<th>PyTorch</th>" in text and "meaning" not in text
-    one = Term("x", "e", "s", "", "", "a<b", ("lstm_lesson.tanh",), "m", "x")
+    one = Term(notes="x", english="e", standard="s", d2l="", d2l_zh="", colah="", dlai="", pytorch="a<b",
+               attributes=("lstm_lesson.tanh",), meaning="m", quote="x")
     assert "a&lt;b" in glossary_table(fmt="html", terms=[one])
 
 

@@ -178,3 +178,16 @@ def test_command_line_online(tmp_path, capsys):
 def test_command_line_with_no_notebooks_says_where_it_looked(tmp_path, capsys):
     assert slides.main(["--online", "--notebooks", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
     assert "notebooks_dir: expected a folder with .ipynb files" in capsys.readouterr().err
+
+
+def test_hide_input_cells_show_their_output_but_not_their_code():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('checked ' + 'sentence')  # SECRET_SOURCE")
+    cell.metadata["tags"] = [slides.HIDE_INPUT_TAG]
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="checked sentence\n")]
+    shown = nbformat.v4.new_code_cell("x = 1  # VISIBLE_SOURCE")
+    nb.cells = [cell, shown]
+    body, _ = slides.make_exporter(online=True).from_notebook_node(nb)
+    assert "checked sentence" in body and "SECRET_SOURCE" not in body and "VISIBLE_SOURCE" in body

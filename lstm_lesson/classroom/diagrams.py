@@ -276,7 +276,7 @@ _PEEPHOLE_EDGES = _LSTM_EDGES + (
 def peephole_cell_svg(values=None, vocabulary="both", *, title="LSTM with peephole connections"):
     """The peephole LSTM: the LSTM diagram plus dashed peepholes (the gates look at the cell):
     i and f see c_{t-1}, o sees the new c_t. Extra value keys: peep_i, peep_f, peep_o (p·c)."""
-    legend = (_LSTM_LEGEND[0], "dashed: peepholes 窥视孔 (Gers 2002): gates read the cell state",
+    legend = (_LSTM_LEGEND[0], "dashed: peepholes 窥视孔 (Gers & Schmidhuber 2000): gates read the cell state",
               _LSTM_LEGEND[1])
     return _render(title, 700, 440, _LSTM_NODES, _PEEPHOLE_EDGES, values, vocabulary,
                    body=(70, 40, 640, 340), legend=legend)

@@ -44,11 +44,12 @@ def cmd_lab(args) -> int:
     if kept:
         print(f"Your changes to {', '.join(kept)} are kept. `lstm-lesson reset NN` restores a lesson "
               "(your copy goes to backups/).")
-    print(f"Your lessons: {folder.resolve()}")
+    print(f"Your lessons: {(folder / 'notebooks').resolve()}")
     if args.copy_only:
         print(f"Open them with: {sys.executable} -m jupyterlab {folder}")
         return 0
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder.resolve()}"]
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder.resolve()}",
+               "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb"]
     if args.no_browser:
         command.append("--no-browser")
     if args.port:
@@ -97,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lab = sub.add_parser("lab", help="copy the lessons into your own folder and open JupyterLab on it",
                          description="Copy the lessons into DIR, a folder that is yours to change, then start "
-                         "JupyterLab on it. Run it again at any time: missing lessons are copied, lessons you never "
+                         "JupyterLab on it (lessons in DIR/notebooks, the data they read in DIR/assets). Run it again "
+                         "at any time: missing lessons are copied, lessons you never "
                          "changed are updated, lessons you changed are kept (on a terminal you are asked).")
     lab.add_argument("dir", nargs="?", default=str(workspace.DEFAULT_DIR), metavar="DIR",
                      help=f"your lessons folder (default: ./{workspace.DEFAULT_DIR})")
@@ -110,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reset = sub.add_parser("reset", help="restore one lesson in your folder (your copy goes to backups/)",
                            description="Restore lesson NN in your lessons folder to the original. Your copy, if you "
-                           "changed it, is moved to DIR/backups/ with the date and time in its name.")
+                           "changed it, is moved to DIR/notebooks/backups/ with the date and time in its name.")
     reset.add_argument("lesson", metavar="NN", help="lesson number, e.g. 02")
     reset.add_argument("--dir", default=str(workspace.DEFAULT_DIR), help=f"your lessons folder (default: "
                        f"./{workspace.DEFAULT_DIR})")

@@ -16,11 +16,12 @@ that every exercise has its solution found):
   the solution defined (``feedback = check_x(solution)``, the solution's printed verdict);
 - a **first try** is a code cell of the exercise before its solution (a stub or a flawed attempt
   that the check diagnoses);
-- **speaker notes** are cells with ``slideshow.slide_type == "notes"``.
+- **speaker notes** are cells with ``slideshow.slide_type == "notes"``;
+- **answers to questions asked in class** are folded markdown cells (``jupyter.source_hidden``).
 
-The student edition removes solutions, solution checks and speaker notes, clears the outputs of
+The student edition removes solutions, solution checks, folded answers and speaker notes, clears the outputs of
 every cell that calls a self-check, and puts a stub where an exercise had no first try. The
-teacher edition keeps everything and opens the collapsed solutions.
+teacher edition keeps everything and opens the collapsed solutions and answers.
 """
 
 from __future__ import annotations
@@ -115,6 +116,12 @@ def is_solution(cell: dict) -> bool:
         return True
     first = next((line.strip() for line in source(cell).splitlines() if line.strip()), "")
     return bool(SOLUTION_FIRST_LINE.match(first))
+
+
+def is_hidden_answer(cell: dict) -> bool:
+    """A folded markdown cell (``jupyter.source_hidden``): the answers to a question asked in class."""
+    folded = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    return cell.get("cell_type") == "markdown" and bool(folded)
 
 
 def calls_check(cell: dict) -> bool:
@@ -264,7 +271,7 @@ def student_notebook(nb: dict) -> dict:
     """The student edition of one notebook dict (a new dict; ``nb`` is not changed)."""
     nb = copy.deepcopy(nb)
     cells = nb["cells"]
-    drop = {k for k, cell in enumerate(cells) if is_notes(cell) or is_solution(cell)}
+    drop = {k for k, cell in enumerate(cells) if is_notes(cell) or is_solution(cell) or is_hidden_answer(cell)}
     stubs: dict[int, dict] = {}
     for exercise in exercises(nb):
         drop.update(exercise.solution_checks)
@@ -312,7 +319,7 @@ def teacher_notebook(nb: dict) -> dict:
     nb = copy.deepcopy(nb)
     nb.get("metadata", {}).pop("jupytext", None)
     for cell in nb["cells"]:
-        if is_solution(cell):
+        if is_solution(cell) or is_hidden_answer(cell):
             cell.get("metadata", {}).get("jupyter", {}).pop("source_hidden", None)
             if cell.get("metadata", {}).get("jupyter") == {}:
                 del cell["metadata"]["jupyter"]
@@ -337,7 +344,8 @@ def write(nb: dict, path: Path) -> Path:
 
 README_STUDENT = """# lstm-lesson: student edition
 
-Open the notebooks in order, starting with 00. Every exercise has a self-check: write your answer
+Open the notebooks in `notebooks/` in order, starting with 00 (`assets/` holds data they read).
+Every exercise has a self-check: write your answer
 where the notebook says *your answer*, run the cell, and read the verdict ("Correct: ..." or
 "Not yet: ..." with the likely mistake). The worked solutions are with your teacher.
 
@@ -352,14 +360,28 @@ README_TEACHER = """# lstm-lesson: teacher edition
 - `teachers.md`: the teacher's guide (objectives, minutes, what to project, questions with their
   answers, misconceptions, homework, running the series on a JupyterHub).
 - `speaker_notes.md`: all speaker notes in one file, lesson by lesson.
+- `assets/`: the stored results and figures the notebooks read (`../assets/...`).
 - `student/`: the student edition, to hand out (no solutions).
 """
+
+
+def _copy_assets(target: Path) -> None:
+    """The data the lessons read as ``../assets/...`` (stored results, fixtures), beside ``notebooks/``."""
+    import shutil
+
+    source = resource_dir("assets")
+    for path in source.rglob("*"):
+        if path.is_file() and path.name != "__init__.py" and "__pycache__" not in path.parts:
+            dest = Path(target) / path.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
 
 
 def write_student_edition(out: Path, lessons: list[Path] | None = None, *, log=print) -> list[Path]:
     """Write the student edition of ``lessons`` (default all) into ``out``; returns the notebooks written."""
     out = Path(out)
-    written = [write(student_notebook(read(p)), out / p.name) for p in lessons or lesson_paths()]
+    written = [write(student_notebook(read(p)), out / "notebooks" / p.name) for p in lessons or lesson_paths()]
+    _copy_assets(out / "assets")
     (out / "README.md").write_text(README_STUDENT, encoding="utf-8")
     log(f"student edition: {len(written)} notebooks in {out} (solutions, solution checks and speaker notes "
         "removed; self-check outputs cleared)")
@@ -377,6 +399,7 @@ def write_teacher_edition(out: Path, lessons: list[Path] | None = None, *, log=p
         notes.append(f"\n## {path.stem}\n")
         notes += [f"\n{note}\n" for note in speaker_notes(nb)] or ["\n(none)\n"]
     (out / "speaker_notes.md").write_text("".join(notes), encoding="utf-8")
+    _copy_assets(out / "assets")
     guide = resource_dir("docs") / "teachers.md"
     if guide.is_file():
         (out / "teachers.md").write_text(guide.read_text(encoding="utf-8"), encoding="utf-8")

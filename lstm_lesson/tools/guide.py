@@ -66,7 +66,7 @@ def timing_table(timings: dict, lessons: list[Path]) -> str:
     note = (f"\nMeasured {machine['measured']} on {machine['platform']}, {machine['cpus']} CPU cores, Python "
             f"{machine['python']}, every cell once in a fresh kernel (`lstm-lesson timings`). The machine was "
             "shared with other jobs while measuring, so run times vary from run to run (an earlier measurement "
-            "of lessons 00-03 under heavier load took 3 to 4 times longer); the run time is a small part of "
+            "of the first edition under heavier load took 3 to 4 times longer); the run time is a small part of "
             "a lesson's minutes either way. Minutes = run time + words / "
             f"{READING_WPM} per minute (reading and discussing projected text) + {EXERCISE_MINUTES} minutes "
             "per exercise, rounded up.\n")

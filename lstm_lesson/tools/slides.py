@@ -155,11 +155,15 @@ def exporter_options(online: bool) -> dict:
     }
 
 
+# Cells tagged with this show only their output in a deck: setup, checks and plotting code teach
+# nothing from a projector, their printed sentence or figure does. The notebook still shows the code.
+HIDE_INPUT_TAG = "hide-input"
+
 # A deck shows the code that teaches and hides the code that only draws: a cell whose lines are
 # mostly matplotlib calls (plt., ax., fig.) shows its figure without its code, and so does a cell
 # tagged "hide-input" or "remove-input" (Jupyter Book's tags). The notebook itself keeps all code.
 PLOT_LINE = re.compile(r"^\s*(_\s*=\s*)?(plt|ax\w*|axes|fig)\b[.\[,]")
-HIDE_INPUT_TAGS = {"hide-input", "remove-input"}
+HIDE_INPUT_TAGS = {HIDE_INPUT_TAG, "remove-input"}
 
 
 def hides_code_in_deck(cell: dict) -> bool:
@@ -184,17 +188,22 @@ def _hide_drawing_code(nb, resources):
 
 
 def make_exporter(online: bool = False):
-    """A configured nbconvert SlidesExporter (offline: local libraries and no mermaid import)."""
+    """A configured nbconvert SlidesExporter (offline: local libraries and no mermaid import).
+
+    Cells tagged ``HIDE_INPUT_TAG`` keep their output and lose their code in the deck."""
     import jinja2
     from nbconvert import SlidesExporter
+    from traitlets.config import Config
 
+    config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_input_tags": {HIDE_INPUT_TAG}}})
     options = exporter_options(online)
     if online:
-        exporter = SlidesExporter(**options)
+        exporter = SlidesExporter(config=config, **options)
     else:
         loader = jinja2.DictLoader({"lstm_lesson_offline.html.j2": OFFLINE_TEMPLATE})
-        exporter = SlidesExporter(extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2", **options)
-    exporter.register_preprocessor(_hide_drawing_code, enabled=True)
+        exporter = SlidesExporter(config=config, extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2",
+                                  **options)
+    exporter.register_preprocessor(_hide_drawing_code, enabled=True)  # plotting cells, untagged too
     return exporter
 
 

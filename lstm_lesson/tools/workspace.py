@@ -1,7 +1,9 @@
 """The learner's own copy of the lessons: create it, update it without losing work, reset one lesson.
 
-A workspace is a folder of the lessons' notebooks plus ``.lstm-lesson.json``, which records the
-SHA-256 of every file as it was copied. That record is how a later ``lstm-lesson lab`` tells a
+A workspace mirrors the repository's layout: ``notebooks/`` (the lessons, the learner's to change),
+``assets/`` (the stored results and figures the lessons read as ``../assets/...``) and
+``.lstm-lesson.json``, which records the SHA-256 of every lesson as it was copied. That record is
+how a later ``lstm-lesson lab`` tells a
 file the learner changed (kept; replaced only if the learner says yes) from one nobody touched
 (updated to the installed version of the series).
 """
@@ -36,7 +38,7 @@ def write_manifest(workspace: Path, manifest: dict) -> None:
 
 
 def backup_name(path: Path, stamp: str | None = None) -> Path:
-    """``01_rnn_memory.ipynb`` -> ``backups/01_rnn_memory.20260101-120000.ipynb`` beside it."""
+    """``notebooks/01_rnn_memory.ipynb`` -> ``notebooks/backups/01_rnn_memory.20260101-120000.ipynb``."""
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     target = path.parent / "backups" / f"{path.stem}.{stamp}{path.suffix}"
     n = 1
@@ -58,12 +60,13 @@ def sync(workspace: Path = DEFAULT_DIR, *, ask=None, log=print) -> dict[str, str
     ``ask`` is None when nobody can answer (no terminal): changed files are always kept.
     """
     workspace = Path(workspace)
-    workspace.mkdir(parents=True, exist_ok=True)
+    (workspace / "notebooks").mkdir(parents=True, exist_ok=True)
+    copy_assets(workspace / "assets")
     manifest = read_manifest(workspace)
     record = manifest.setdefault("files", {})
     report = {}
     for source in editions.lesson_paths():
-        target = workspace / source.name
+        target = workspace / "notebooks" / source.name
         new = sha256(source)
         if not target.exists():
             shutil.copyfile(source, target)
@@ -91,6 +94,23 @@ def sync(workspace: Path = DEFAULT_DIR, *, ask=None, log=print) -> dict[str, str
     return report
 
 
+def copy_assets(target: Path) -> int:
+    """Copy the series' assets (stored results, fixtures, figures) into ``target``; returns files written.
+
+    Data the lessons read, not the learner's work: a file that differs is replaced.
+    """
+    source = editions.resource_dir("assets")
+    written = 0
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p.name != "__init__.py"):
+        dest = Path(target) / path.relative_to(source)
+        if not dest.is_file() or dest.read_bytes() != path.read_bytes():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+            written += 1
+    return written
+
+
 def reset(lesson: str, workspace: Path = DEFAULT_DIR) -> tuple[Path, Path | None]:
     """Restore lesson ``lesson`` ("01" or "1") in ``workspace`` to the series' version.
 
@@ -99,8 +119,9 @@ def reset(lesson: str, workspace: Path = DEFAULT_DIR) -> tuple[Path, Path | None
     """
     (source,) = editions.select_lessons([lesson])
     workspace = Path(workspace)
-    workspace.mkdir(parents=True, exist_ok=True)
-    target = workspace / source.name
+    (workspace / "notebooks").mkdir(parents=True, exist_ok=True)
+    copy_assets(workspace / "assets")
+    target = workspace / "notebooks" / source.name
     backup = None
     if target.exists() and sha256(target) != sha256(source):
         backup = backup_name(target)

@@ -167,3 +167,66 @@ def check_lstm_step(lstm_step) -> Feedback:
                                "(the last quarter of the columns).")
     return Feedback(False, "your c_t is off and it is not one of the usual single mistakes: check each "
                            "block a[:, k*H:(k+1)*H] (k = 0 i, 1 f, 2 g, 3 o) and c_t = f·c_{t-1} + i·g.")
+
+
+# ----- exercise 6: the loop over time ------------------------------------------------------
+@self_check("function", call="lstm_forward(x, h0, c0, W_x, W_h, b)",
+            returns="the pair (hs, c_T): hs (batch, time, hidden), c_T (batch, hidden)")
+def check_lstm_forward(lstm_forward) -> Feedback:
+    """Exercise 6: ``lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`` for a batch-first sequence:
+    x (batch, time, input), h0 and c0 (batch, hidden); hs (batch, time, hidden) holds h_t of every
+    step, c_T (batch, hidden) the last cell state. Compared with the package's ``dynamic_rnn``."""
+    from ...core.cells import LSTMState
+    from ...core.unrolling import dynamic_rnn
+
+    rng = np.random.default_rng(5)
+    B, T, D, H = 3, 5, 2, 4
+    cell = LSTMCell(D, H, seed=4)
+    p = cell.params
+    p["b"][...] = rng.standard_normal(4 * H)
+    x, h0, c0 = rng.standard_normal((B, T, D)), rng.uniform(-1, 1, (B, H)), rng.standard_normal((B, H))
+    hs_ref, final = dynamic_rnn(cell, x, LSTMState(h0, c0))
+    args = (x, h0, c0, p["W_x"], p["W_h"], p["b"])
+    try:
+        out = lstm_forward(*(a.copy() for a in args))
+    except Exception as err:  # the learner's code: its error is the feedback
+        feedback = learner_error("lstm_forward", err)
+        if isinstance(err, (IndexError, ValueError)):
+            return Feedback(False, f"{feedback.message.rstrip('.')}. Batch-first: step t is x[:, t], not x[t].")
+        return feedback
+    if not isinstance(out, tuple) or len(out) != 2:
+        return Feedback(False, f"lstm_forward: expected it to return a pair (hs, c_T), got {type(out).__name__}")
+    try:
+        hs, c_T = (np.asarray(v, dtype=np.float64) for v in out)
+    except (TypeError, ValueError) as err:
+        return Feedback(False, f"lstm_forward: expected two arrays (hs, c_T), got values numpy cannot read ({err})")
+    if hs.shape == (B, H):
+        return Feedback(False, f"hs has shape {hs.shape}: that is one step. Keep every h_t: hs is "
+                               f"(batch, time, hidden) = {(B, T, H)}, e.g. np.stack(list_of_h, axis=1).")
+    if hs.shape == (T, B, H):
+        return Feedback(False, f"hs has shape {hs.shape}, time first; the package is batch-first: "
+                               f"(batch, time, hidden) = {(B, T, H)} (np.stack(..., axis=1)).")
+    if hs.shape != (B, T, H) or c_T.shape != (B, H):
+        return Feedback(False, f"lstm_forward: expected hs {(B, T, H)} and c_T {(B, H)}, "
+                               f"got {hs.shape} and {c_T.shape}")
+    if not (np.all(np.isfinite(hs)) and np.all(np.isfinite(c_T))):
+        return Feedback(False, "lstm_forward returned NaN or infinite values.")
+    if np.allclose(hs, hs_ref, atol=1e-8) and np.allclose(c_T, final.c, atol=1e-8):
+        return right("lstm_forward matches dynamic_rnn over 5 steps for a batch of 3 (every h_t and c_T)")
+    # the usual mistakes, each computed with the package's cell
+    fresh = np.stack([cell.step(x[:, t], LSTMState(h0, c0))[0].h for t in range(T)], axis=1)
+    h, keep_c = h0, []
+    for t in range(T):
+        (h, _), _ = cell.step(x[:, t], LSTMState(h, c0))
+        keep_c.append(h)
+    if np.allclose(hs, fresh, atol=1e-8):
+        return Feedback(False, "every step starts again from (h0, c0): carry the state, pass step t's (h, c) "
+                               "to step t + 1.")
+    if np.allclose(hs, np.stack(keep_c, axis=1), atol=1e-8):
+        return Feedback(False, "you carry h but not c: the cell state c_t must go to the next step too "
+                               "(the long-term memory is the point of the LSTM).")
+    if np.allclose(hs, hs_ref, atol=1e-8):
+        if np.allclose(c_T, final.h, atol=1e-8):
+            return Feedback(False, "hs is right; you returned h_T where c_T belongs.")
+        return Feedback(False, "hs is right but c_T is not the cell state after the LAST step.")
+    return Feedback(False, "hs is off from the first step: check your step function with check_lstm_step first.")

@@ -1,8 +1,8 @@
 """Self-checks for lesson 3 (the GRU and the peephole LSTM).
 
 Each ``check_*`` runs the learner's function against the package's own cells on random inputs
-and, when the answer is wrong, tries the usual mistakes one at a time (Cho's reset instead of
-PyTorch's, z and 1 - z swapped, the output gate peeking at the old cell, a forgotten bias ...)
+and, when the answer is wrong, tries the usual mistakes one at a time (arXiv v3's reset instead of
+v1's and PyTorch's, z and 1 - z swapped, the output gate peeking at the old cell, a forgotten bias ...)
 and names the one that reproduces it. It returns a ``Feedback`` like lessons 1, 2 and 4.
 """
 
@@ -64,8 +64,9 @@ def check_gru_step(gru_step) -> Feedback:
     p = cell.params
     no_bh = dict(p, b_h=np.zeros_like(p["b_h"]))
     mistakes = {
-        "you applied the reset before the matmul, (r * h_prev) @ W_hn: that is Cho et al. 2014's GRU. The package "
-        "(like PyTorch and cuDNN) resets after it: n = tanh(x W_xn + b_xn + r * (h_prev W_hn + b_hn)).":
+        "you applied the reset before the matmul, (r * h_prev) @ W_hn: that is the GRU of arXiv 1406.1078 v3 "
+        "(Cho et al. 2014). The package, like v1, PyTorch and cuDNN, resets after it: "
+        "n = tanh(x W_xn + b_xn + r * (h_prev W_hn + b_hn)).":
             gru_variant(p, x, h_prev, reset="before"),
         "z and 1 - z are swapped: z is the share of the OLD state that is kept, h = (1 - z) * n + z * h_prev.":
             gru_variant(p, x, h_prev, z_keeps="new"),
@@ -164,15 +165,24 @@ def check_param_count(count_params) -> Feedback:
                 why = "the biases are missing: every block has one bias per unit."
             elif kind in ("lstm", "peephole") and got == H * (D + H + 1) + (3 * H if kind == "peephole" else 0):
                 why = "the LSTM has FOUR blocks (i, f, g, o), each with its own W_x, W_h and b."
+            elif kind in ("lstm", "peephole") and got == 4 * H * (D + H) + 8 * H + (3 * H if kind == "peephole" else 0):
+                why = ("that is PyTorch's nn.LSTM count, 4H(D+H) + 8H: it keeps two bias vectors, bias_ih and "
+                       "bias_hh, which only ever appear as their sum. The package's LSTM has one bias b (4H).")
             elif kind == "gru" and got == 3 * H * (D + H + 1):
-                why = ("the package's GRU (PyTorch's convention) has TWO bias vectors, b_x and b_h, because the "
-                       "reset multiplies (h W_hn + b_hn): 3H more than Cho's one bias.")
+                why = ("the package's GRU (PyTorch's convention) has TWO bias vectors, b_x and b_h (3H each). Only "
+                       "b_hn is really needed, because the reset multiplies (h W_hn + b_hn); b_hr and b_hz just add "
+                       "to b_xr and b_xz. Count both full vectors: 3H more than one bias.")
+            elif kind == "gru" and got == 3 * H * (D + H + 1) + H:
+                why = ("that is the smallest GRU with PyTorch's reset (one extra bias, b_hn). The package keeps "
+                       "PyTorch's two full bias vectors b_x and b_h, so count 3H, not H, for the second one.")
             elif kind == "gru" and got == 4 * H * (D + H + 1):
                 why = "the GRU has three blocks (r, z, n), not four."
             elif kind == "peephole" and got == 4 * H * (D + H + 1):
                 why = "the peepholes are missing: p_i, p_f, p_o add one weight per unit each (3H)."
             elif kind == "peephole" and got == 4 * H * (D + H + 1) + 3 * H * H:
-                why = "peephole weights are diagonal: one number per unit (H each), not an H×H matrix."
+                why = ("you counted the full-matrix peepholes of colah's post and Udacity's course (each of the three "
+                       "gates reads [c, h, x]: 3H² more). The package uses the diagonal peepholes of Gers & "
+                       "Schmidhuber (2000): one weight per unit per gate, 3H.")
             else:
                 why = "count W_x (input × blocks·H), W_h (H × blocks·H) and the biases separately."
             return Feedback(False, f"count_params is off {where}: {why}")
