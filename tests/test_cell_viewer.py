@@ -40,3 +40,15 @@ def test_viewer_switches_between_a_cell_and_a_property(traces):
     viewer.mode.value = "a cell"
     viewer.unit.value = 3
     assert "cell 3: tanh(c)" in viewer.html.value and "untrained" not in viewer.html.value
+
+
+def test_every_slider_changes_the_picture_in_every_mode(traces):
+    """A slider that changes nothing confuses a learner (and fails the browser test)."""
+    viewer = CellViewer(*traces, chars=40)
+    for mode in viewer.mode.options:
+        viewer.mode.value = mode
+        for slider in (viewer.layer, viewer.unit):
+            before = viewer.html.value
+            slider.value = slider.max if slider.value != slider.max else slider.min
+            if slider.max > slider.min:
+                assert viewer.html.value != before, f"mode {mode!r}: moving {slider.description} changed nothing"

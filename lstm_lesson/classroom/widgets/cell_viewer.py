@@ -43,8 +43,8 @@ def property_report(trained: Trace, untrained: Trace, prop: str, k=5) -> str:
 
 
 class CellViewer:
-    """Dropdown: color the text by a cell (then the layer and unit sliders choose it) or by a property
-    of the text (then the best cells are listed against the untrained baseline)."""
+    """Dropdown: color the text by a cell (the layer and unit sliders choose it) or by a property of
+    the text, shown above the chosen cell, with the best cells listed against the untrained baseline."""
 
     def __init__(self, trained: Trace, untrained: Trace, *, chars=600):
         import ipywidgets as widgets
@@ -61,14 +61,15 @@ class CellViewer:
 
     def update(self):
         text = self.trained.text[:self.chars]
+        values = np.tanh(self.trained.values(self.layer.value, "c")[:self.chars, self.unit.value])
+        cell = color_text_html(text, values, title=f"layer {self.layer.value}, cell {self.unit.value}: tanh(c)")
         if self.mode.value == "a cell":
-            values = np.tanh(self.trained.values(self.layer.value, "c")[:self.chars, self.unit.value])
-            self.html.value = color_text_html(text, values, title=f"layer {self.layer.value}, "
-                                                                  f"cell {self.unit.value}: tanh(c)")
+            self.html.value = cell
             return
+        # the property above the chosen cell, so the sliders always change what is compared with it
         target = PROPERTIES[self.mode.value](self.trained.text)
         shown = target[:self.chars] / max(float(np.abs(target).max()), 1e-12)
-        self.html.value = (color_text_html(text, shown, vmin=-1.0, vmax=1.0, title=self.mode.value)
+        self.html.value = (color_text_html(text, shown, vmin=-1.0, vmax=1.0, title=self.mode.value) + cell
                            + property_report(self.trained, self.untrained, self.mode.value))
 
     def _repr_mimebundle_(self, **kwargs):
