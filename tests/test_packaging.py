@@ -1,7 +1,7 @@
 """The repository keeps its promises to a new user.
 
 - environment.yml (conda) and pyproject.toml (pip) list the same packages and minimum versions;
-- .ci/run runs exactly the README's install and test commands (and ruff);
+- the README starts with two commands (make lab, make test); .ci/run runs the test command as written;
 - every notebook is a jupytext pair in sync with its .py source, executed (nbval skips cells
   that never ran) and has slide metadata on every cell.
 
@@ -98,11 +98,16 @@ def _environment():
     return environment_requirements((ROOT / "environment.yml").read_text(encoding="utf-8"))
 
 
+# Extras environment.yml need not list: the maintainers' release tools (python -m build, twine) and
+# torch, the benchmark's optional peer (neither is part of `-e .[test]`).
+NOT_IN_ENVIRONMENT = {"release", "bench"}
+
+
 def _pip_specs():
-    """Every requirement pip installs for `-e .[test]`, i.e. all groups, by normalised name."""
+    """Every requirement of the runtime and of every extra but the release tools, by normalised name."""
     specs = {}
     for group, reqs in pyproject_requirements(_pyproject()).items():
-        if group == "bench":  # torch, the benchmark's optional peer: not part of `-e .[test]`
+        if group in NOT_IN_ENVIRONMENT:
             continue
         for req in reqs:
             name, spec = normalise(req)
@@ -186,32 +191,80 @@ def _readme_command(heading_word: str) -> str:
     raise AssertionError(f"README: no command in a code block under a heading with {heading_word!r}")
 
 
+def _readme_commands(heading_word: str) -> list[str]:
+    """Every command in the code blocks under the first README heading containing the word (comments cut)."""
+    section, in_fence, found, commands = "", False, None, []
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("#"):
+            if found:
+                break
+            section = line.lstrip("#").strip()
+            found = heading_word.lower() in section.lower() or None
+        elif in_fence and found and line.strip() and not line.lstrip().startswith("#"):
+            commands.append(line.split(" #")[0].strip())
+    assert commands, f"README: no command under a heading with {heading_word!r}"
+    return commands
+
+
 def _ci_commands() -> list[str]:
     text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
 
 
-def test_readme_install_command_is_what_ci_runs():
-    install = _readme_command("Install")
-    assert install == 'pip install -e ".[test]"', f"README install command changed: {install!r}"
-    assert install in _ci_commands(), ".ci/run must run the README's install command as written"
+def _make_recipe(target: str) -> list[str]:
+    """The recipe lines of a Makefile target, with $(BIN)/ removed (what runs, in the venv)."""
+    lines, inside = [], False
+    for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+        if re.match(rf"^{re.escape(target)}\s*:", line):
+            inside = True
+        elif inside and line.startswith("\t"):
+            lines.append(line.strip().replace("$(BIN)/", ""))
+        elif inside and line.strip() and not line.startswith("\t"):
+            break
+    return lines
 
 
-def test_readme_test_command_is_what_ci_runs():
-    command = _readme_command("Test")
-    assert command == "pytest", f"README test command changed: {command!r}"
-    assert command in _ci_commands(), ".ci/run must run the README's test command as written"
+def test_readme_starts_with_two_commands():
+    lab, test = _readme_commands("two commands")[:2]
+    assert (lab, test) == ("make lab", "make test"), f"README's two commands changed: {lab!r}, {test!r}"
+    assert _readme_command("Test") == "make test"
 
 
-def test_ci_runs_ruff_in_a_fresh_venv_and_stops_on_errors():
+def test_ci_runs_the_readme_test_command_as_written():
+    assert _readme_command("Test") in _ci_commands(), ".ci/run must run the README's test command as written"
+
+
+def test_make_test_installs_the_test_extra_then_runs_ruff_and_pytest():
+    recipe = _make_recipe("test")
+    assert recipe == ["ruff check .", "pytest"], f"make test runs {recipe}"
+    install = _make_recipe("$(VENV)/.installed-test")
+    assert any("-m venv" in line for line in install), "make test must build its own virtual environment"
+    assert 'python -m pip install -e ".[test]"' in install
+
+
+def test_the_pip_route_beside_make_runs_the_same_commands():
+    commands = _readme_commands("Without make")
+    assert 'pip install -e ".[test]"' in commands and "lstm-lesson lab" in " ".join(commands)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`ruff check .`" in readme and "`pytest`" in readme
+
+
+def test_ci_installs_browsers_builds_a_fresh_venv_and_checks_the_wheel():
     ci = ROOT / ".ci" / "run"
     assert os.access(ci, os.X_OK), ".ci/run must be executable"
     commands = _ci_commands()
     assert "set -euo pipefail" in commands
-    assert "ruff check ." in commands
-    assert any("-m venv" in c for c in commands), ".ci/run must create its own virtual environment"
-    order = [commands.index(c) for c in ('pip install -e ".[test]"', "ruff check .", "pytest")]
-    assert order == sorted(order), "install, then ruff, then pytest"
+    assert any("apt-get install -y chromium" in c for c in commands)
+    assert any("install -y --no-install-recommends npm" in c for c in commands)
+    assert any(c.startswith('export VENV="$work/') for c in commands), "make test in a fresh venv outside the checkout"
+    order = [commands.index(c) for c in ("make test", ".ci/check-wheel")]
+    assert order == sorted(order), "the tests, then the wheel"
+    wheel = (ROOT / ".ci" / "check-wheel").read_text(encoding="utf-8")
+    for must in ("-m build", "twine\" check --strict", "pip\" install -q \"$work/dist\"/*.whl",
+                 "lstm-lesson\" lab lessons --no-browser", "nbconvert --to notebook --execute"):
+        assert must in wheel, f".ci/check-wheel lost: {must}"
 
 
 # ----- notebooks -----------------------------------------------------------------------------

@@ -119,12 +119,17 @@ SETTINGS = {"length": 40, "hidden_size": 16, "forget_bias": 3.0, "max_steps": 12
 
 
 def results_path(name: str) -> Path:
-    """``assets/results/NAME`` in the repository (searched upwards from this file)."""
+    """``assets/results/NAME`` in the repository (searched upwards from this file), or in the installed
+    wheel, which carries it as ``lstm_lesson/assets/results/``."""
+    installed = Path(__file__).resolve().parents[1] / "assets" / "results"
+    if installed.is_dir():
+        return installed / name
     for parent in Path(__file__).resolve().parents:
         if (parent / "assets").is_dir() and (parent / "pyproject.toml").is_file():
             return parent / "assets" / "results" / name
-    raise FileNotFoundError("assets/: not found above the package. The stored results ship with the repository, "
-                            "not the wheel: install the package editable from a clone (pip install -e .)")
+    raise FileNotFoundError("assets/: not found above the package. The stored results ship with the repository "
+                            "and the wheel: reinstall lstm-lesson, or install it editable from a clone "
+                            "(pip install -e .)")
 
 
 def truncation_race(windows=None, seeds=None, **settings):

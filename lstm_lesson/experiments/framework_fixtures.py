@@ -28,14 +28,16 @@ FIXTURES = ("torch_lstm", "torch_gru", "keras_lstm", "keras_gru_reset_after_true
 
 
 def fixtures_dir() -> Path:
-    """The repository's ``assets/fixtures`` folder (searched upwards from this file)."""
+    """The repository's ``assets/fixtures`` folder (searched upwards from this file; in an installed
+    wheel, ``lstm_lesson/assets/fixtures``)."""
     for parent in Path(__file__).resolve().parents:
         candidate = parent / "assets" / "fixtures"
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("assets/fixtures: not found above the package. The fixtures ship with the "
-                            "repository, not the wheel: install the package editable from a clone "
-                            "(pip install -e .), or rebuild them with tools/make_framework_fixtures.py")
+                            "repository and the wheel (lstm_lesson/assets/fixtures): reinstall lstm-lesson, install "
+                            "it editable from a clone (pip install -e .), or rebuild them with "
+                            "tools/make_framework_fixtures.py")
 
 
 def load_fixture(name: str) -> tuple[dict, dict]:

@@ -197,7 +197,7 @@ def write_assets(out_dir: Path = Path("assets"), *, names=None, png: bool = True
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lstm_lesson.tools.assets", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="lstm-lesson assets", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("assets"), help="output folder (default: assets)")
     parser.add_argument("--no-png", action="store_true", help="write the SVG files only")
     parser.add_argument("--force-png", action="store_true", help="re-render every PNG even if current")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -158,6 +159,33 @@ def exporter_options(online: bool) -> dict:
 # nothing from a projector, their printed sentence or figure does. The notebook still shows the code.
 HIDE_INPUT_TAG = "hide-input"
 
+# A deck shows the code that teaches and hides the code that only draws: a cell whose lines are
+# mostly matplotlib calls (plt., ax., fig.) shows its figure without its code, and so does a cell
+# tagged "hide-input" or "remove-input" (Jupyter Book's tags). The notebook itself keeps all code.
+PLOT_LINE = re.compile(r"^\s*(_\s*=\s*)?(plt|ax\w*|axes|fig)\b[.\[,]")
+HIDE_INPUT_TAGS = {HIDE_INPUT_TAG, "remove-input"}
+
+
+def hides_code_in_deck(cell: dict) -> bool:
+    """True for a code cell whose code a deck leaves out (see PLOT_LINE, HIDE_INPUT_TAGS)."""
+    if cell.get("cell_type") != "code":
+        return False
+    if HIDE_INPUT_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+        return True
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    lines = [line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    has_output = bool(cell.get("outputs"))
+    return has_output and bool(lines) and sum(bool(PLOT_LINE.match(line)) for line in lines) >= 0.5 * len(lines)
+
+
+def _hide_drawing_code(nb, resources):
+    """nbconvert preprocessor: mark the cells whose code a deck hides (nbconvert's transient.remove_source)."""
+    for cell in nb.cells:
+        if hides_code_in_deck(cell):
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+    return nb, resources
+
 
 def make_exporter(online: bool = False):
     """A configured nbconvert SlidesExporter (offline: local libraries and no mermaid import).
@@ -170,10 +198,13 @@ def make_exporter(online: bool = False):
     config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_input_tags": {HIDE_INPUT_TAG}}})
     options = exporter_options(online)
     if online:
-        return SlidesExporter(config=config, **options)
-    loader = jinja2.DictLoader({"lstm_lesson_offline.html.j2": OFFLINE_TEMPLATE})
-    return SlidesExporter(config=config, extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2",
-                          **options)
+        exporter = SlidesExporter(config=config, **options)
+    else:
+        loader = jinja2.DictLoader({"lstm_lesson_offline.html.j2": OFFLINE_TEMPLATE})
+        exporter = SlidesExporter(config=config, extra_loaders=[loader], template_file="lstm_lesson_offline.html.j2",
+                                  **options)
+    exporter.register_preprocessor(_hide_drawing_code, enabled=True)  # plotting cells, untagged too
+    return exporter
 
 
 def widget_problems(nb: dict) -> list[str]:
@@ -244,14 +275,19 @@ def count_slides(nb: dict) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lstm_lesson.tools.slides", description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(prog="lstm-lesson slides", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--online", action="store_true",
                         help="load reveal.js, MathJax, ... from CDNs (needs internet when shown; no npm needed)")
-    parser.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="folder of .ipynb files")
+    parser.add_argument("--notebooks", type=Path, default=None,
+                        help="folder of .ipynb files (default: the installed lessons, or notebooks/ of a clone)")
     parser.add_argument("--out", type=Path, default=Path("build/slides"), help="where the decks go")
     parser.add_argument("--cache", type=Path, default=Path("build/npm-cache"), help="npm tarball cache")
     args = parser.parse_args(argv)
+    if args.notebooks is None:
+        from .editions import resource_dir
+
+        args.notebooks = resource_dir("lessons")
     try:
         decks = build_all(args.notebooks, args.out, online=args.online, cache_dir=args.cache)
     except (VendorError, FileNotFoundError) as err:
