@@ -1,10 +1,10 @@
 """JupyterLab's dark theme: the widgets and diagrams that a teacher projects stay readable.
 
-Lessons 01, 02 and 04 (the pulse, the gate explorer, the gradient flow: the widgets the teacher's
+Lessons 01, 02, 04 and 05 (the pulse, the gate explorer, the gradient flow, the batch grid: widgets the teacher's
 guide says to project) are run in JupyterLab with the "JupyterLab Dark" theme; for every text in
 their outputs the WCAG contrast ratio against what is behind it is measured
 (tests/js/text_contrast.js). The widgets' own HTML text (labels, readouts) must reach 4.5:1; the
-labels inside diagrams, which the diagrams colour by sign and grey out near zero on purpose, must
+labels inside diagrams, which the diagrams color by sign and grey out near zero on purpose, must
 reach 2:1 (nothing dark on dark). Skipped without Chromium, like tests/test_browser.py.
 """
 
@@ -18,7 +18,7 @@ from test_browser import open_notebook, run_all
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 CONTRAST = (Path(__file__).resolve().parent / "js" / "text_contrast.js").read_text(encoding="utf-8")
-LESSONS = ["01_rnn_memory.ipynb", "02_lstm_gates.ipynb", "04_vanishing_gradients.ipynb"]
+LESSONS = ["01_rnn_memory.ipynb", "02_lstm_gates.ipynb", "04_vanishing_gradients.ipynb", "05_batching.ipynb"]
 HTML_MINIMUM, SVG_MINIMUM = 4.5, 2.0
 
 

@@ -163,7 +163,9 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
     height = y + 8
     width = max(width, 560)
     return (f'<svg xmlns="{SVG_NS}" class="batch-grid" width="{width:g}" height="{height:g}" '
-            f'viewBox="0 0 {width:g} {height:g}" font-family="sans-serif">' + "".join(parts) + "</svg>")
+            f'viewBox="0 0 {width:g} {height:g}" font-family="sans-serif">'
+            # its own white paper, so the grey labels stay readable in JupyterLab's dark theme
+            f'<rect width="{width:g}" height="{height:g}" fill="#ffffff"/>' + "".join(parts) + "</svg>")
 
 
 class BatchGridWidget(widgets.VBox):
