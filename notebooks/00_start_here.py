@@ -42,23 +42,24 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## How to run it
 #
-# Install once, from the repository root (see `README.md`):
+# From the repository root (see `README.md`), one command sets everything up and opens the lessons:
 #
 # ```bash
-# pip install -e ".[test]"
-# jupyter lab notebooks/
+# make lab
 # ```
 #
+# It copies the lessons into `lstm-lesson-notebooks/`, a folder of your own: change anything there,
+# and `lstm-lesson reset 02` gives you lesson 02 back as it was. Without `make` (on Windows):
+# `pip install -e ".[test]"`, then `lstm-lesson lab`.
+#
 # Then open a notebook and run its cells from the top (**Run → Run All Cells**). Every notebook
-# is seeded, so you see the same numbers as the saved outputs.
+# is seeded, so you see the same numbers as the saved outputs. `make test` re-runs every notebook
+# and compares its outputs with the saved ones.
 #
-# `pytest` re-runs every notebook and compares its outputs with the saved ones.
-#
-# Every cell carries slide metadata, so a teacher can project a lesson as a reveal.js deck.
-# `python -m lstm_lesson.tools.slides` (from the repository root) writes one deck per notebook to
-# `build/slides/`, with its libraries beside it so it opens with no internet; plain
-# `jupyter nbconvert --to slides notebooks/00_start_here.ipynb` makes a deck that loads them
-# from CDNs.
+# Every cell carries slide metadata, so a teacher can project a lesson as a reveal.js deck:
+# `lstm-lesson slides` writes one deck per notebook to `build/slides/`, with its libraries beside
+# it so it opens with no internet, and `lstm-lesson handouts` prints them as PDFs. Teachers: the
+# student edition without solutions is `lstm-lesson student OUT`, the guide `docs/teachers.md`.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your setup
