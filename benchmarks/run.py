@@ -265,22 +265,11 @@ def _torch_bits(model, ids, V, torch):
 
 
 def notebook_cell_times(nb_path, timeout=600):
-    """Execute a notebook with nbclient and time every cell. Returns (total s, [(s, index, first line)])."""
-    import nbformat
-    from nbclient import NotebookClient
+    """Every cell of a notebook timed (the package's ``tools.timings.time_cells``, which the teacher's
+    guide uses too). Returns (total s, [(s, index, first line)] slowest first)."""
+    from lstm_lesson.tools.timings import time_cells
 
-    nb = nbformat.read(nb_path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(nb_path.parent)}})
-    cells = []
-    with client.setup_kernel():
-        for i, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            t0 = time.perf_counter()
-            client.execute_cell(cell, i)
-            first = next((ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
-            cells.append((time.perf_counter() - t0, i, first[:60]))
+    cells = [(row["seconds"], row["index"], row["first_line"][:60]) for row in time_cells(nb_path, timeout=timeout)]
     return sum(c[0] for c in cells), sorted(cells, reverse=True)
 
 
