@@ -116,3 +116,14 @@ def test_numbers_answers_say_what_was_given(name, check):
     assert "got a function" in str(check(returns_text)) and "call it" in str(check(returns_text))
     assert "NaN" in str(check(float("nan")))
     assert "the text" in str(check("0.5"))
+
+
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_lesson04_try_it_with_broken_answers(kind, short_time_limit):
+    """Lesson 4's "Try it" check takes three read-off values; any broken one gets a verdict."""
+    from lstm_lesson.classroom.exercises.lesson04_try import check_try_it
+
+    for args in [(BROKEN[kind], 5, 3), (2, BROKEN[kind], 3), (2, 5, BROKEN[kind])]:
+        result = check_try_it(*args)
+        assert isinstance(result, Feedback) and not result, f"check_try_it{args!r} judged correct: {result}"
+        assert str(result).startswith("Not yet: ") and len(str(result)) > 25
