@@ -84,17 +84,9 @@ def decks_to_open() -> list[str]:
 
 
 def open_deck_offline(browser, deck):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    attempted = []
+    from lstm_lesson.tools.handouts import offline_page  # the handouts' own network block
 
-    def only_files(route):
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            attempted.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_files)
+    page, attempted = offline_page(browser)
     page.goto(deck.as_uri())
     return page, attempted
 

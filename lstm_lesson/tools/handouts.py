@@ -54,8 +54,9 @@ def count_widget_views(nb: dict) -> int:
                for output in cell.get("outputs", []))
 
 
-def print_deck(browser, deck: Path, pdf: Path, *, expect_math: bool, timeout_ms: int = 60_000) -> list[str]:
-    """Print one deck to ``pdf`` with the network blocked; returns the URLs it tried to reach (none, offline)."""
+def offline_page(browser):
+    """A new page that may load only files: every network request is blocked and recorded.
+    Returns ``(page, attempted)``, the list of URLs the page tried to reach (empty when offline-ready)."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     attempted: list[str] = []
 
@@ -66,8 +67,14 @@ def print_deck(browser, deck: Path, pdf: Path, *, expect_math: bool, timeout_ms:
             attempted.append(route.request.url)
             route.abort()
 
+    page.route("**/*", only_files)
+    return page, attempted
+
+
+def print_deck(browser, deck: Path, pdf: Path, *, expect_math: bool, timeout_ms: int = 60_000) -> list[str]:
+    """Print one deck to ``pdf`` with the network blocked; returns the URLs it tried to reach (none, offline)."""
+    page, attempted = offline_page(browser)
     try:
-        page.route("**/*", only_files)
         # one page per slide with every fragment shown (reveal reads config from the query string)
         page.goto(deck.resolve().as_uri() + "?print-pdf&pdfSeparateFragments=false")
         page.wait_for_selector(".reveal.ready", timeout=timeout_ms)
