@@ -31,6 +31,7 @@ from .core.interop import (
     to_tf1_weights,
     to_torch_state_dict,
 )
+from .core.language import set_language
 from .core.losses import softmax_cross_entropy
 from .core.model import CharModel, make_cell
 from .core.optim import SGD, Adam, clip_by_global_norm, global_norm
@@ -61,6 +62,6 @@ __all__ = [
     # frameworks
     "to_torch_state_dict", "from_torch_state_dict", "to_keras_weights", "from_keras_weights",
     "to_tf1_weights", "from_tf1_weights",
-    # threads
-    "set_threads",
+    # threads, and the language the package speaks (English or 中文)
+    "set_threads", "set_language",
 ]
