@@ -78,6 +78,8 @@ from IPython.display import Markdown, display
 import lstm_lesson
 from lstm_lesson.classroom.glossary import TERMS, glossary_table
 
+lstm_lesson.set_language("en")  # what the package prints, in English (中文: set_language("zh"))
+
 
 def version_at_least(version: str, minimum: tuple) -> bool:
     """Is '2.4.6' at least (1, 23)? Only major.minor count ('1.26.0rc1' -> (1, 26))."""

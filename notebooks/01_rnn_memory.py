@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import SVG, display
 
-from lstm_lesson import Dense, RNNCell, dynamic_rnn, sigmoid
+from lstm_lesson import Dense, RNNCell, dynamic_rnn, set_language, sigmoid
 from lstm_lesson.classroom.diagrams import unrolled_rnn_svg
 from lstm_lesson.classroom.exercises.lesson01 import (
     RNN_EXAMPLE,
@@ -44,6 +44,7 @@ from lstm_lesson.experiments.pulse import describe_pulse, memory_span, pulse_tra
 from lstm_lesson.experiments.recall import recall_batch, train_recall
 
 np.set_printoptions(precision=4, suppress=True)
+set_language("en")  # what the package prints, in English (中文: set_language("zh"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The notes' equation

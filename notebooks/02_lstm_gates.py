@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import SVG, display
 
-from lstm_lesson import CharModel, LSTMCell, LSTMState, MultiRNNCell, dynamic_rnn, sigmoid
+from lstm_lesson import CharModel, LSTMCell, LSTMState, MultiRNNCell, dynamic_rnn, set_language, sigmoid
 from lstm_lesson.classroom.diagrams import gate_heatmap_svg, lstm_cell_svg
 from lstm_lesson.classroom.exercises.lesson02 import (
     GATE_EXAMPLE,
@@ -55,6 +55,7 @@ from lstm_lesson.experiments.gate_ablation import cell_state_drift
 from lstm_lesson.experiments.recall import train_recall
 
 np.set_printoptions(precision=4, suppress=True)
+set_language("en")  # what the package prints, in English (中文: set_language("zh"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two memories

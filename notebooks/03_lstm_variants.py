@@ -39,23 +39,23 @@
 
 # %% slideshow={"slide_type": "skip"}
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import SVG, display
 
-from lstm_lesson import GRUCell, LSTMCell, LSTMState, PeepholeLSTMCell, make_cell, sigmoid
+from lstm_lesson import GRUCell, LSTMCell, LSTMState, PeepholeLSTMCell, make_cell, set_language, sigmoid
 from lstm_lesson.classroom.diagrams import cell_diagram_svg, gru_cell_svg, peephole_cell_svg
 from lstm_lesson.classroom.exercises.lesson03 import check_gru_step, check_param_count, check_peephole_step
 from lstm_lesson.classroom.widgets.gate_explorer import GateExplorer, explore_gates, preset_values
 from lstm_lesson.experiments.adding import race
 from lstm_lesson.experiments.gate_ablation import ablation_table, load_ablation
 from lstm_lesson.experiments.race_record import load_record, record_table
+from lstm_lesson.experiments.stored import asset_path
 
 np.set_printoptions(precision=4, suppress=True)
+set_language("en")  # what the package prints, in English (中文: set_language("zh"))
 notebook_start = time.perf_counter()
-ASSETS = Path("..") / "assets"  # the repository's assets folder, next to notebooks/
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Three cells, side by side
@@ -308,7 +308,7 @@ print("With the reset gate fully open (r = 1) they agree: the difference is only
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 RACE = dict(length=30, hidden_size=16, max_steps=600, lr=0.01, clip=1.0)
 SEEDS = (0, 1, 2)
-record = load_record(ASSETS / "adding_race.json")
+record = load_record(asset_path("adding_race.json"))
 assert record["settings"] == RACE and record["seeds"] == list(SEEDS)
 
 live = race(["lstm"], [3.0, 0.0], SEEDS[:1], **RACE)
@@ -419,7 +419,7 @@ print("Between the cells (with the bias), the median steps to solve differ by le
 # ```
 
 # %% slideshow={"slide_type": "subslide"}
-ablation = load_ablation(ASSETS / "gate_ablation.json")
+ablation = load_ablation(asset_path("gate_ablation.json"))
 settings = ablation["settings"]
 chance = np.mean(list(ablation["always_half_baseline"].values()))
 print(f"adding problem T={settings['length']}, H={settings['hidden_size']}, forget bias {settings['forget_bias']:g}, "

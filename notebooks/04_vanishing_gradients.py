@@ -47,7 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
 
-from lstm_lesson import LSTMCell, LSTMState, RNNCell, bptt, dynamic_rnn, sigmoid
+from lstm_lesson import LSTMCell, LSTMState, RNNCell, bptt, dynamic_rnn, set_language, sigmoid
 from lstm_lesson.classroom.exercises.lesson04 import (
     check_carousel_factor,
     check_clip,
@@ -67,6 +67,7 @@ from lstm_lesson.experiments.cliff import cliff_loss, cliff_loss_and_grad, desce
 from lstm_lesson.experiments.gradient_flow import gradient_flow, largest_singular_value
 
 np.set_printoptions(precision=4, suppress=True)
+set_language("en")  # what the package prints, in English (中文: set_language("zh"))
 notebook_start = time.perf_counter()
 
 # %% [markdown] slideshow={"slide_type": "slide"}

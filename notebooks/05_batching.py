@@ -31,7 +31,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import SVG, display
 
-from lstm_lesson import CharModel, LSTMCell, dynamic_rnn
+from lstm_lesson import CharModel, LSTMCell, dynamic_rnn, set_language
 from lstm_lesson.classroom.exercises.lesson05 import (
     check_batches,
     check_one_hot,
@@ -50,6 +50,7 @@ from lstm_lesson.core.batching import (
 )
 
 np.set_printoptions(linewidth=110)
+set_language("en")  # what the package prints, in English (中文: set_language("zh"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The notes' example

@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML, display
 
-from lstm_lesson import CharModel, clip_by_global_norm, get_batches
+from lstm_lesson import CharModel, clip_by_global_norm, get_batches, set_language
 from lstm_lesson.classroom.exercises.lesson06 import (
     check_char_model_param_count,
     check_saturation,
@@ -74,6 +74,7 @@ from lstm_lesson.experiments.interpret import (
 from lstm_lesson.experiments.ngram import NGramModel
 
 np.set_printoptions(linewidth=110, precision=3, suppress=True)
+set_language("en")  # what the package prints, in English (中文: set_language("zh"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · A text to learn from

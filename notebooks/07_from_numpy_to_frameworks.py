@@ -49,6 +49,7 @@ from lstm_lesson import (
     from_keras_weights,
     from_tf1_weights,
     from_torch_state_dict,
+    set_language,
     sigmoid,
     to_keras_weights,
     to_tf1_weights,
@@ -67,6 +68,7 @@ from lstm_lesson.core.training import train
 from lstm_lesson.experiments.framework_fixtures import FIXTURES, compare_fixture, load_fixture
 
 np.set_printoptions(linewidth=110, precision=3, suppress=True)
+set_language("en")  # what the package prints, in English (中文: set_language("zh"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The notes' three lines, in this package

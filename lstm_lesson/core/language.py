@@ -18,16 +18,15 @@ LANGUAGES = {"en": "English", "zh": "中文 (简体)"}
 _current = "en"
 
 
-def set_language(code: str) -> str:
+def set_language(code: str) -> None:
     """Choose the language of everything the package prints: "en" (English) or "zh" (中文).
 
-    Returns the code now in use. The choice holds for the whole Python session (the kernel)."""
+    The choice holds for the whole Python session (the kernel)."""
     global _current
     if not isinstance(code, str) or code.lower() not in LANGUAGES:
         raise ValueError(f"set_language: code must be one of {sorted(LANGUAGES)} "
                          f"(English, 中文), got {code!r}")
     _current = code.lower()
-    return _current
 
 
 def language() -> str:

@@ -26,6 +26,7 @@ from ..core import validate as check
 from ..core.optim import SGD, Adam, clip_by_global_norm, global_norm
 from .adding import AddingModel, adding_batch, fraction_correct, train_adding
 from .gradient_flow import largest_singular_value
+from .stored import asset_path
 
 
 def always_half_baseline(length, seed, test_size=2560):
@@ -119,17 +120,8 @@ SETTINGS = {"length": 40, "hidden_size": 16, "forget_bias": 3.0, "max_steps": 12
 
 
 def results_path(name: str) -> Path:
-    """``assets/results/NAME`` in the repository (searched upwards from this file), or in the installed
-    wheel, which carries it as ``lstm_lesson/assets/results/``."""
-    installed = Path(__file__).resolve().parents[1] / "assets" / "results"
-    if installed.is_dir():
-        return installed / name
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "assets").is_dir() and (parent / "pyproject.toml").is_file():
-            return parent / "assets" / "results" / name
-    raise FileNotFoundError("assets/: not found above the package. The stored results ship with the repository "
-                            "and the wheel: reinstall lstm-lesson, or install it editable from a clone "
-                            "(pip install -e .)")
+    """``assets/results/NAME`` of the repository or of the installed wheel."""
+    return asset_path("results", name)
 
 
 def truncation_race(windows=None, seeds=None, **settings):

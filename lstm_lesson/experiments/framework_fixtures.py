@@ -22,22 +22,15 @@ import numpy as np
 from ..core.cells import LSTMState
 from ..core.interop import from_keras_weights, from_tf1_weights, from_torch_state_dict
 from ..core.unrolling import dynamic_rnn
+from .stored import asset_path
 
 FIXTURES = ("torch_lstm", "torch_gru", "keras_lstm", "keras_gru_reset_after_true", "keras_gru_reset_after_false",
             "tf1_lstm")
 
 
 def fixtures_dir() -> Path:
-    """The repository's ``assets/fixtures`` folder (searched upwards from this file; in an installed
-    wheel, ``lstm_lesson/assets/fixtures``)."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "assets" / "fixtures"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("assets/fixtures: not found above the package. The fixtures ship with the "
-                            "repository and the wheel (lstm_lesson/assets/fixtures): reinstall lstm-lesson, install "
-                            "it editable from a clone (pip install -e .), or rebuild them with "
-                            "tools/make_framework_fixtures.py")
+    """The ``assets/fixtures`` folder of the repository or of the installed wheel."""
+    return asset_path("fixtures")
 
 
 def load_fixture(name: str) -> tuple[dict, dict]:
