@@ -281,13 +281,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="load reveal.js, MathJax, ... from CDNs (needs internet when shown; no npm needed)")
     parser.add_argument("--notebooks", type=Path, default=None,
                         help="folder of .ipynb files (default: the installed lessons, or notebooks/ of a clone)")
-    parser.add_argument("--out", type=Path, default=Path("build/slides"), help="where the decks go")
+    parser.add_argument("--out", type=Path, default=None, help="where the decks go (default: build/slides, "
+                        "the Chinese edition's build/slides/zh)")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="the edition: en (English, default) or zh (中文, the lessons in notebooks/zh/)")
     parser.add_argument("--cache", type=Path, default=Path("build/npm-cache"), help="npm tarball cache")
     args = parser.parse_args(argv)
     if args.notebooks is None:
-        from .editions import resource_dir
+        from .editions import lessons_dir
 
-        args.notebooks = resource_dir("lessons")
+        args.notebooks = lessons_dir(args.lang)
+    if args.out is None:
+        args.out = Path("build/slides") / ("zh" if args.lang == "zh" else "")
     try:
         decks = build_all(args.notebooks, args.out, online=args.online, cache_dir=args.cache)
     except (VendorError, FileNotFoundError) as err:
