@@ -45,7 +45,7 @@ def series(tmp_path, monkeypatch):
     folder.mkdir()
     for name in ("00_intro.ipynb", "01_first.ipynb"):
         (folder / name).write_text(json.dumps({"cells": [], "v": 1}), encoding="utf-8")
-    monkeypatch.setattr(editions, "lesson_paths", lambda: sorted(folder.glob("*.ipynb")))
+    monkeypatch.setattr(editions, "lesson_paths", lambda lang="en": sorted(folder.glob("*.ipynb")))
     return folder
 
 
