@@ -20,15 +20,15 @@
 #
 # 1. 把循环神经网络（RNN）的通过时间反向传播（BPTT）写出来：一串雅可比矩阵（Jacobian）的乘积。
 # 2. 这个乘积什么时候*必然*消失：Pascanu 的 λ₁ < 1/γ 与 Hochreiter 的 |w| < 4.0，逐一算出。
-# 3. 图示：往回 *k* 步还剩多少误差，RNN 对比长短期记忆网络（LSTM）（附交互控件）。
+# 3. 图示：往回 *k* 步还剩多少误差，RNN 与长短期记忆网络（LSTM）对比，附交互控件。
 # 4. 常数误差传送带（constant error carousel, CEC）：f = 1、i = 0，以及门带来了什么。
 # 5. 梯度爆炸：Pascanu 的悬崖，以及梯度裁剪（gradient clipping），先看玩具问题，再看真实训练。
 # 6. 1997 年长时滞（long time lag）结果的小规模重现：加法问题（adding problem）。
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # 教师路线（一节课，约 50 分钟）。投影：第 1 节的第一张幻灯片和雅可比矩阵的核对；第 2 节的上界和
-# Hochreiter 的 |w| < 4（“更大的权重也无济于事”除非有人问起，否则跳过）；第 3 节的图，然后一起做
-# 交互控件和它的“动手试试”检查；第 4 节 1,000 步的传送带、“写入—保持—读出”表和 ∏f 那张幻灯片；
+# Hochreiter 的 |w| < 4（除非有人问起，否则跳过“更大的权重也无济于事”）；第 3 节的图，然后把交互
+# 控件和它的“动手试试”检查放在一起做；第 4 节 1,000 步的传送带、“写入—保持—读出”表和 ∏f 那张幻灯片；
 # 第 5 节的悬崖图和“训练中的 λ1”；第 6 节的规则、基线和表 7。课后作业：“更大的权重也无济于事”、
 # “这堵墙有多薄？”、梯度裁剪的曲线图、截断 BPTT，以及练习 1–4。
 
@@ -94,7 +94,7 @@ notebook_start = time.perf_counter()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 雅可比矩阵的乘积*就是* `bptt` 算的东西
 #
-# 一个 4 个隐藏单元的 RNN，8 个时间步，$L = v \cdot h_T$。先手工把各个 $J_k$ 乘起来；再在同一次
+# 一个有 4 个隐藏单元的 RNN，8 个时间步，$L = v \cdot h_T$。先手工把各个 $J_k$ 乘起来；再在同一次
 # 前向传播上运行本包的 `bptt`。
 
 # %% slideshow={"slide_type": "fragment"}
@@ -120,7 +120,7 @@ print("By hand (a product of 8 Jacobians) == bptt's gradient on the initial stat
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · 乘积什么时候必然消失？
 #
-# 每个因子都不超过它两部分的乘积：$\|J_k\| \le \|\operatorname{diag}(f'(a_k))\|
+# 每个因子的大小都不超过它两部分大小之积：$\|J_k\| \le \|\operatorname{diag}(f'(a_k))\|
 # \,\|W_h\| \le \gamma\,\lambda_1$，其中 $\lambda_1$ 是 $W_h$ 的最大奇异值，$\gamma$ 是激活函数
 # 导数的上界。于是 $\|\partial h_T / \partial h_t\| \le
 # (\gamma\lambda_1)^{T-t}$。
@@ -160,7 +160,7 @@ print("Below the bound at every one of the 100 lags; the tanh derivatives (< 1) 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Hochreiter 的 |w| < 4.0
 #
-# Hochreiter & Schmidhuber 1997，§3.1：一个以权重 $w$ 连接自身的 logistic（sigmoid）单元，每步把
+# Hochreiter & Schmidhuber 1997，§3.1：一个以权重 $w$ 自连接的 logistic（sigmoid）单元，每步把
 # 误差乘以 $w\,\sigma'(\mathrm{net})$。由于 $\sigma' \le 1/4$，只要 $|w| < 4.0$，误差就必然消失：
 # 这正是上面的 $1/\gamma$，只不过换成了单个单元。
 
@@ -178,10 +178,10 @@ print("|w| = 4: a factor of exactly 1 only at net = 0; anywhere else the error s
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 更大的权重也无济于事
 #
-# w = 6 时打印的“at most 4.1e+17”只是上界，只有单元每一步都停在 net = 0 才能达到。§3.1 接着说：
-# |w| 越大，单元越被推入饱和区，那里 σ' → 0，于是因子 w·σ'(net) 又变小了。让这个单元真正跑起来，
+# w = 6 时打印的“at most 4.1e+17”只是上界，只有单元每一步都恰好处在 net = 0 时才会达到。§3.1 接着说：
+# |w| 越大，单元越被推入饱和区，那里 σ' → 0，于是因子 w·σ'(net) 又变小了。下面让这个单元真正运行
 # $y_t = \sigma(w\,y_{t-1} - w/2 + u_t)$（偏置 −w/2 使 y = 0.5 时 net = 0，这是最有利的起点），
-# 输入 $u_t$ 是小的随机数，把它 100 步里真实的因子乘起来（每个 w 做 100 次试验）：
+# 输入 $u_t$ 是小的随机数，再把它 100 步中实际的因子乘起来（每个 w 做 100 次试验）：
 
 # %% slideshow={"slide_type": "fragment"}
 def self_loop_log_factor(w, steps=100, trials=100, seed=0):
@@ -245,7 +245,7 @@ print("Other draws of the weights move these numbers (the Try-it below measures 
 print("LSTM: forget bias 0 loses it as badly (< 1e-10); forget bias 3 keeps a usable share (> 1e-2).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 为什么要遗忘门偏置（forget bias）：单元状态（cell state，d2l-zh 称记忆元）上的误差每一步都要乘以
+# 为什么要遗忘门偏置（forget bias）：单元状态（cell state，d2l-zh 中称记忆元）上的误差每一步都要乘以
 # $f_t$（第 4 节）。刚初始化的门大约停在 $\sigma(b_f)$ 附近，所以仅单元状态这条路径就大约保留
 # $\sigma(b_f)^{99}$：
 
@@ -292,8 +292,8 @@ print(check_try_it(my_always_vanishes, my_always_grows, my_bias_for_1_percent))
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### f = 1、i = 0：误差原样流过 1,000 步
 #
-# 一个 4 个隐藏单元的 LSTM，输入门和遗忘门都不看输入：偏置 −40 和 +40 使本包的 sigmoid 在
-# float64 下恰好等于 0.0 和 1.0。随机输入跑 1,000 步，然后在末尾给每个单元状态一个大小为 1 的
+# 一个有 4 个隐藏单元的 LSTM，输入门和遗忘门都不看输入：偏置 −40 和 +40 使本包的 sigmoid 在
+# float64 下分别恰好等于 0.0 和 1.0。随机输入跑 1,000 步，然后在末尾给每个单元状态一个大小为 1 的
 # 误差，由 `step_backward` 往回传。
 
 # %% slideshow={"slide_type": "fragment"}
@@ -347,7 +347,7 @@ print("A forget gate below 1 is a leak: slow with bias 3, but after 1,000 steps 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 门带来了什么
 #
-# 光秃秃的传送带会把每个输入永远加进单元状态，也会时时刻刻把单元状态展示给网络的所有部分。
+# 不加门的传送带会把每个输入永远加进单元状态，也会时时刻刻把单元状态展示给网络的所有部分。
 # Hochreiter 和 Schmidhuber（§3.2–4）加了门来保护它：**输入门**（input gate）把无关的输入挡在外面
 # （*输入权重冲突*，input weight conflict），**输出门**（output gate）在需要之前不让存着的值干扰网络
 # 的其余部分（*输出权重冲突*，output weight conflict）。Gers 等人（2000）又加了**遗忘门**（forget
@@ -406,7 +406,7 @@ print("The same number whatever the gap: the input gate kept 1,000 distractors o
 print("hid the cell until the read, and the error reaches the written value undiminished.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 10 步那次运行中各个门逐步的取值（投影时看数字，不用看权重）：
+# 间隔 10 步的那次运行中，各个门每一步的取值（投影时看数字，不必看权重）：
 
 # %% slideshow={"slide_type": "fragment"}
 demo = write_keep_read_cell()
@@ -560,9 +560,9 @@ print("clipped at 1, no step is longer than 0.5, the widget's starting settings.
 # ### 真实训练中的梯度裁剪
 #
 # `lstm_lesson.core.optim.clip_by_global_norm` 就是作用于模型全部梯度的算法 1：
-# 若 $\|g\| \ge$ threshold（阈值），则 $g \leftarrow \text{threshold}\cdot g/\|g\|$。这里一个 16 个
-# 隐藏单元的 RNN 以 λ1 = 3 开始，在第 6 节的加法问题上用普通 SGD 训练，学习率 0.5，三个随机种子
-# （seed），分别在阈值为 1 的裁剪和不裁剪下训练。
+# 若 $\|g\| \ge$ threshold（阈值），则 $g \leftarrow \text{threshold}\cdot g/\|g\|$。这里一个有 16 个
+# 隐藏单元、初始 λ1 = 3 的 RNN 在第 6 节的加法问题上用普通 SGD 训练，学习率 0.5，三个随机种子
+# （seed），用阈值为 1 的裁剪和不裁剪各训练一遍。
 #
 # λ1 = 3 高于 1/γ = 1：爆炸是*可能*的，而非必然（第 3 节的“动手试试”：初始化时，往回 99 步后，
 # 有些权重让误差缩小，有些让它增大）。所以来测一下实际发生了什么：训练每一步的 λ1 和梯度范数。
@@ -730,7 +730,7 @@ assert lstm_weights > 10 * 93
 # | 网络 | 2 个记忆块（memory block），每块 2 个记忆元（memory cell），没有遗忘门：93 个权重 | 16 个单元，带遗忘门，偏置 3（f ≈ 0.95）：权重数是它的 13 倍 |
 # | 训练 | 在线训练，每条序列更新一次 | Adam，学习率 0.01，每次更新 32 条序列，裁剪阈值 1 |
 # | 何时停止 | *停止准则*（stopping criterion）：平均训练误差 < 0.01，且最近 2,000 条训练序列全部答对 | 256 条校验序列答对 95% |
-# | 其他方法 | 论文：该任务 "has never been solved by other recurrent net algorithms"（译文：从未被其他循环网络算法解决过）（论文没有运行它们） | 同样大小、同样预算的普通 RNN：和总是回答 0.5 一样 |
+# | 其他方法 | 论文说该任务 "has never been solved by other recurrent net algorithms"（译文：从未被其他循环网络算法解决过），但并没有运行它们 | 同样大小、同样预算的普通 RNN：成绩与总是回答 0.5 相当 |
 #
 # 模式与论文一致：LSTM 解决了它，RNN 连起步都没有。数字不能一一对比：我们的时滞是他们的一半，
 # 网络更大，优化器更强，停止规则更宽松，而且我们跑了 3 个种子，不是 10 个。第 3 课里有一场类似的
@@ -769,7 +769,7 @@ print("A window as long as the sequence: every run solved it. Recompute: truncat
 # ## 练习
 #
 # 每道练习都有一个自检，会指出错在哪一项。把答案写在新的单元格里，然后调用检查函数。每道题后面的
-# 折叠单元格里有完整解答：先自己尝试，再有意打开它。示例里的第一次尝试都是常见错误；笔记本不打印
+# 折叠单元格里有完整解答：请先自己尝试，再特意打开它。给出的“第一次尝试”都是常见错误；笔记本不打印
 # 对它们的判定（`assert not first_try`）：打印它，或打印你自己尝试的判定，就能读到提示。（会打印的
 # 检查都是在完整解答上运行的。）
 #
@@ -873,13 +873,13 @@ assert np.isclose(carousel_factor_solution(f500)[0], float(sigmoid(3.0)) ** 500)
 #   放行多少：偏置 0 时不到 1e-10，偏置 3 时超过 1%。
 # - f = 1、i = 0 时，单元状态能把误差原样传过任意多步：这就是常数误差传送带。门决定什么进入、
 #   什么被展示出来。
-# - 梯度爆炸就是悬崖：先是缓坡，然后是一堵墙。梯度裁剪保留步子的方向，只限制它的长度。
+# - 梯度爆炸就是悬崖：先是缓坡，然后是一堵墙。梯度裁剪保留每一步的方向，只限制它的长度。
 # - 在加法问题上，LSTM 解决了 25 步以上的时滞（3 个种子全部成功，在存下这次运行的 2 个共享核心上
 #   每个种子 4 到 10 秒）；
 #   RNN 的得分和总是回答 0.5 一样（约 15%）：它什么也没学到。
-# - 窗口短于时滞的截断 BPTT 学不会这个任务；完整窗口可以（存储的运行，每种窗口 3 个种子）。
+# - 窗口短于时滞的截断 BPTT 学不会这个任务；完整窗口可以（已存储的运行结果，每种窗口 3 个种子）。
 #
-# **下一课（第 5 课）：** 把一段长文本分批切成窗口，这是训练这些单元的实践一面。（第 3 课展示了
+# **下一课（第 5 课）：** 把一段长文本切成一批批窗口，即训练这些单元的实践层面。（第 3 课展示了
 # 门限回归单元（GRU，标准译名为门控循环单元）和带窥视孔连接（peephole connections）的 LSTM，以及
 # 一场遗忘门偏置比单元类型更要紧的比赛。）
 
