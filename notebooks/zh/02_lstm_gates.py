@@ -294,19 +294,13 @@ assert np.allclose(2 * sigmoid(s_) - 1, np.tanh(s_ / 2), atol=1e-12)  # the 1997
 assert np.allclose([4 * sigmoid(-50.0) - 2, 4 * sigmoid(50.0) - 2], [-2, 2])  # the 1997 g is in [-2, 2]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The forget gate came later
+# ## 遗忘门是后来才加的
 #
 # > 为了让不同时序的记忆对当前影响变得可控，LSTM引入了输入门和输出门，之后又有人对LSTM进行了扩展，引入了遗忘门。
 #
-# *To control how memories from different times affect the present, the LSTM introduced the input
-# and output gates; later someone extended the LSTM with the forget gate.* The notes have the
-# history right. The 1997 cell is the constant error carousel: $c_t = c_{t-1} + i_t g_t$, a
-# self-loop of fixed weight 1. Gers, Schmidhuber & Cummins (2000, "Learning to Forget: Continual
-# Prediction with LSTM") replaced the 1 by a gate $f_t$, because on a long stream that is never cut
-# into sequences (and never reset) the 1997 cell state drifts and grows.
+# 笔记讲的这段历史是对的。1997 年的单元就是常数误差传送带：$c_t = c_{t-1} + i_t g_t$，一个权重固定为 1 的自连接。Gers, Schmidhuber & Cummins（2000，“Learning to Forget: Continual Prediction with LSTM”）把这个 1 换成了门 $f_t$，因为在一条从不切分成序列（也从不重置）的长数据流上，1997 年的单元状态会漂移、不断变大。
 #
-# Measured: the same untrained cells (8 units, three seeds) read one stream of 2,000 random
-# inputs, with the 1997 loop ($f = 1$) and with a forget gate (bias 1).
+# 实测：同样未经训练的单元（8 个单元，三个随机种子（seed））读同一条由 2,000 个随机输入组成的数据流，一次用 1997 年的自连接（$f = 1$），一次用遗忘门（偏置 1）。
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 DRIFT_SEEDS = (0, 1, 2)
@@ -333,28 +327,21 @@ print("Without a forget gate |c| keeps growing (5x and more from step 200 to 2,0
 print("with one it stays below 2: f < 1 shrinks the old memory a little every step. Without: past 100, every seed.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# A state of 100 is far into tanh's flat tail: $\tanh(c)$ is ±1, the cell's output no longer
-# depends on what it read, and its gradient $1 - \tanh^2(c)$ is zero. The 1997 LSTM avoided this
-# by resetting the state at the start of every training sequence; the forget gate lets the cell
-# reset itself. (Lesson 3 measures what removing the forget gate costs on a task whose sequences
-# ARE reset.)
+# 状态到了 100，已经深入 tanh 平坦的尾部：$\tanh(c)$ 等于 ±1，单元的输出不再取决于它读到了什么，梯度 $1 - \tanh^2(c)$ 也为零。1997 年的 LSTM 靠在每个训练序列开始时重置状态来避免这一点；遗忘门则让单元能够自己重置。（第 3 课会测量：在序列**会**被重置的任务上，去掉遗忘门要付出多少代价。）
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The notes' wolf story, with two memories
+# ## 笔记里狼的故事：这次有两种记忆
 #
 # > 当前输入：狼的图像  长期记忆：自然、森林  短期记忆：松鼠和树 ---> 输出：狼概率和新的长期短期记忆
 #
-# Lesson 1 told this story with a plain RNN: forest seen 10 steps before the picture was a coin
-# toss (P(wolf) = 0.52), the memory had faded. Now an LSTM with 4 units and every gate **set by
-# hand** (the same made-up features: wild, domestic, animal shape; nothing trained):
+# 第 1 课用普通 RNN 讲过这个故事：森林出现在图片之前 10 步时，结果和抛硬币差不多（P(wolf) = 0.52），记忆已经淡去。现在换成一个 4 个单元的 LSTM，每个门都**手工设定**（特征还是那几个编出来的：野外（wild）、居家（domestic）、动物外形（animal shape）；没有任何训练）：
 #
-# | units | forget gate f | what they hold |
+# | 单元 | 遗忘门 f | 存的是什么 |
 # |---|---|---|
-# | 0 "wild", 1 "domestic" | open (bias +6, f = 0.998) | the **long-term** memory $c$: everything seen so far (nature, forest, squirrel, tree) |
-# | 2 "wild", 3 "domestic" | shut (bias −6, f = 0.002) | only the last event: their $c$ is replaced every step, so their output $h$ is the **short-term** memory |
+# | 0 “wild”，1 “domestic” | 打开（偏置 +6，f = 0.998） | **长期**记忆 $c$：到目前为止见过的一切（自然、森林、松鼠、树） |
+# | 2 “wild”，3 “domestic” | 关闭（偏置 −6，f = 0.002） | 只有最近一个事件：它们的 $c$ 每一步都被替换，所以它们的输出 $h$ 就是**短期**记忆 |
 #
-# Every input gate and output gate is open (bias +6); the candidate is $g = \tanh(1.5 \cdot$ wild$)$
-# or $\tanh(1.5 \cdot$ domestic$)$. The read-out on top: P(wolf) = σ(4·h₀ − 4·h₁), from the long units.
+# 所有输入门和输出门都打开（偏置 +6）；候选记忆元为 $g = \tanh(1.5 \cdot$ wild$)$ 或 $\tanh(1.5 \cdot$ domestic$)$。最上面的读出：P(wolf) = σ(4·h₀ − 4·h₁)，只读两个长期单元。
 
 # %% slideshow={"slide_type": "fragment"}
 EVENTS = {  # (wild, domestic, animal shape): the features of lesson 1
@@ -408,8 +395,7 @@ print("The long-term memory kept the forest through 10 blank steps: P(wolf) > 0.
 print("The short-term memory holds only the last event: the tree, then nothing after the blanks.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Which gate keeps what?** The forget gate alone decides which units are long-term. Shut it on
-# units 0 and 1 (bias −6) and the same cell forgets the forest like the RNN did:
+# **哪个门决定保留什么？** 哪些单元存长期记忆，只由遗忘门决定。把单元 0 和 1 的遗忘门关上（偏置 −6），同一个 LSTM 就会像 RNN 那样忘掉森林：
 
 # %% slideshow={"slide_type": "fragment"}
 forgetful = LSTMCell(input_size=3, hidden_size=H4)
@@ -422,12 +408,9 @@ assert abs(p_forgetful - 0.5) < 0.01
 print("A coin toss: with f = 0 every memory is short-term.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Lesson 1's cliffhanger: the same recall experiment, with an LSTM
+# ## 第 1 课的悬念：同一个回忆实验，换成 LSTM
 #
-# Lesson 1 trained a 32-unit RNN to recall one sign k steps back: every seed recalled it 12 steps
-# back, none 32 steps back. Here is the exact same call, `train_recall`, with the same sizes,
-# steps, data and seeds, run for the RNN and for an LSTM with a forget-gate bias of 1
-# (f starts near σ(1) = 0.73 instead of 0.5). Guessing scores 50%.
+# 第 1 课训练了一个 32 个单元的 RNN，让它回忆 k 步之前的一个符号：回忆 12 步之前，每个随机种子都做到了；回忆 32 步之前，一个也没做到。这里用完全相同的调用 `train_recall`，大小、训练步数、数据和随机种子都相同，分别运行 RNN 和一个遗忘门偏置为 1 的 LSTM（f 从 σ(1) = 0.73 附近起步，而不是 0.5）。随机猜测的正确率是 50%。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 RECALL = dict(hidden_size=32, steps=600, extra_steps=1)  # lesson 1's settings
@@ -465,39 +448,26 @@ assert max(recall["rnn", 32]) <= 0.60
 print("Delay 32: every LSTM seed recalls (>= 85%), every RNN seed guesses (<= 60%). Same data, same budget.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The LSTM bridges a delay the RNN could not, in the same 600 steps. Its memory is not multiplied
-# by $W_h$ at every step but by $f$, which starts near 0.73 and which the LSTM can learn to push
-# toward 1 for the unit that holds the sign. Does it still work at delay 48? Try
-# `train_recall(48, cell="lstm", gate_bias=1.0, **RECALL)` and compare with guessing. Lesson 4
-# measures the gradient behind both.
+# 在同样的 600 步内，LSTM 跨过了 RNN 跨不过的延迟。它的记忆每一步乘的不是 $W_h$，而是 $f$：f 从 0.73 附近起步，LSTM 可以学着把存放符号的那个单元的 f 推向 1。延迟 48 步还行吗？试试 `train_recall(48, cell="lstm", gate_bias=1.0, **RECALL)`，并与随机猜测比较。第 4 课会测量两者背后的梯度。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The gate explorer
+# ## 门的探索器
 #
-# Sliders for the input $x_t$, the two memories $h_{t-1}$ and $c_{t-1}$, and the four gate
-# biases. The drawing is the package's own `LSTMCell` (one unit, weights 1): every path is as
-# wide as the number it carries, orange when positive, purple when negative, thin grey near zero.
-# Pick a **story** to start from, then ask "what happens if…".
+# 滑块控制输入 $x_t$、两种记忆 $h_{t-1}$ 和 $c_{t-1}$，以及四个门的偏置。图由包自己的 `LSTMCell` 计算（一个单元，权重为 1）：每条路径的粗细对应它传递的数值，正值为橙色，负值为紫色，接近零时是细细的灰线。先选一个**情景**（story）作为起点，再问“如果……会怎样”。
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 GateExplorer("lstm", preset="write a new memory")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Questions for the class. *Keep everything*: which slider breaks the memory fastest?
-# *Read without writing*: why is h only 0.76 when c is 1.0? *Add to memory*: press it twice in
-# your head: what would c be after 5 such steps, and what would h be? The same explorer runs a GRU
-# and a peephole LSTM: `GateExplorer("gru")`, `GateExplorer("peephole")` (lesson 3). The sliders
-# need the live notebook; the deck shows the drawing as the notebook last made it.
+# 课堂提问。*Keep everything*（全部保留）：哪个滑块最快破坏记忆？*Read without writing*（只读不写）：c 是 1.0 时，h 为什么只有 0.76？*Add to memory*（累加记忆）：在脑子里连按两次——这样走 5 步之后，c 会是多少，h 又是多少？同一个探索器也能运行门限回归单元（GRU，d2l-zh 称门控循环单元）和带窥视孔连接（peephole connections）的 LSTM：`GateExplorer("gru")`、`GateExplorer("peephole")`（第 3 课）。滑块需要在运行中的 notebook 里才能拖动；幻灯片显示的是 notebook 最后一次画出的图。
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
-# Answers (folded: open after the class has tried). The forget bias b_f: it scales the memory
-# directly. tanh: h = o·tanh(c) and tanh(1.0) = 0.76. c grows by g every step (a counter), while
-# h = o·tanh(c) saturates near o.
+# 答案（已折叠：等全班试过之后再打开）。遗忘门偏置 b_f：它直接缩放记忆。tanh：h = o·tanh(c)，而 tanh(1.0) = 0.76。c 每一步增加 g（一个计数器），而 h = o·tanh(c) 在 o 附近饱和。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The stories, checked (the answers: show them after the class has tried)
+# ### 各个情景的检验（这些是答案：等全班试过之后再展示）
 #
-# Each preset sets a gate bias to ±6 (σ(±6) = 0.998 or 0.002: open or shut). What they do:
+# 每个预设都把门的偏置设为 ±6（σ(±6) = 0.998 或 0.002：开或关）。它们的效果如下：
 
 # %% slideshow={"slide_type": "fragment"}
 print(f"{'story':<22} {'x':>5} {'c_prev':>7} | {'i':>5} {'f':>5} {'g':>6} {'o':>5} | {'c_t':>6} {'h_t':>6}")
@@ -516,18 +486,15 @@ print("forget: c -> 0.  keep: c unchanged.  write: the old -1 replaced by g.  re
 print("hide: c kept, h = 0.  add: c = c_prev + g, a counter.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The same drawing, static, for a handout: *write a new memory*.
+# 同一张图的静态版，用于讲义：*write a new memory*（写入新记忆）。
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 display(SVG(lstm_cell_svg(stories["write a new memory"])))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The gates over a character sequence
+# ## 字符序列上的门
 #
-# A small LSTM (8 units, seed 0) learns to predict the next character of a repeated phrase for
-# 300 steps (with `train`, the loop lesson 6 takes apart: windows, Adam, clipping), then reads the
-# phrase once. The heatmap shows every unit (rows) at every character
-# (columns) for the input gate i, forget gate f, output gate o, the cell c and the output h.
+# 一个小 LSTM（8 个单元，随机种子 0）在一个重复的短语上学习预测下一个字符，训练 300 步（用 `train`，第 6 课会把这个训练循环拆开：窗口、Adam、梯度裁剪（gradient clipping）），然后把短语读一遍。热图显示每个单元（行）在每个字符（列）上的输入门 i、遗忘门 f、输出门 o、单元状态 c 和输出 h。
 
 # %% slideshow={"slide_type": "fragment"}
 phrase = "hello world, hello lstm. "
@@ -558,16 +525,12 @@ print(f"{len(phrase)} steps × 8 units per panel; gates within (0, 1), h within 
 display(SVG(gate_heatmap_svg(traces, list(phrase), len(phrase) - 1)))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Move the time slider (live notebook only). Ask: which units change at the space or the comma?
-# Is there a unit whose forget gate drops at the start of a word? After "hello " the model must
-# decide between "w" and "l": which cell units differ between the two "hello"s?
+# 拖动时间滑块（仅限运行中的 notebook）。提问：在空格或逗号处，哪些单元会变化？有没有哪个单元的遗忘门在词首下降？读完 "hello " 之后，模型必须在 "w" 和 "l" 之间作出选择：在两个 "hello" 处，哪些单元的状态不同？
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### After "hello ": "w" or "l"?
+# ### 读完 "hello " 之后："w" 还是 "l"？
 #
-# The input at both spaces is the same six characters "hello ", so whatever tells the model which
-# word comes next must be in its memory. Checked on the phrase read twice (the first reading gives
-# the model its context; from a blank memory it cannot know which "hello" comes first):
+# 两个空格之前的输入都是同样的六个字符 "hello "，所以能告诉模型下一个词是什么的信息，只能在它的记忆里。把短语读两遍来检验（第一遍给模型提供上下文；从空白记忆开始，它无法知道哪个 "hello" 在前）：
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 twice = phrase * 2
@@ -584,25 +547,23 @@ print(f"the cell states at the two spaces differ by up to {gap.max():.2f} (unit 
 assert guess == {first: "w", second: "l"} and gap.max() > 0.1
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The shape of every array in one step
+# ## 一步之中每个数组的形状
 #
-# Batch $B$, input size $D$, hidden size $H$. This package stores a batch as **rows** (batch
-# first, like PyTorch with `batch_first=True`); deeplearning.ai's numpy course stores examples as
-# **columns** ($m$ = batch); PyTorch stores its weights transposed and stacked, $(4H, D)$.
+# 批量大小（batch size）$B$，输入维度 $D$，隐藏单元数 $H$。本包把一个批量按**行**存放（批量维在前，与 PyTorch 设 `batch_first=True` 时相同）；deeplearning.ai 的 numpy 课程把样本按**列**存放（$m$ = 批量）；PyTorch 把权重转置后再堆叠存放，形状为 $(4H, D)$。
 #
-# | array | here (rows) | deeplearning.ai (columns) | PyTorch `nn.LSTM` |
+# | 数组 | 本包（按行） | deeplearning.ai（按列） | PyTorch `nn.LSTM` |
 # |---|---|---|---|
-# | input $x_t$ | (B, D) | `xt` ($n_x$, m) | (N, D) at step t of (N, L, D) |
-# | states $h_{t-1}, c_{t-1}$ | (B, H) each | `a_prev`, `c_prev` ($n_a$, m) | `h_0`, `c_0` (layers, N, H) |
-# | input weights | `W_x` (D, 4H) | `Wf`, `Wi`, `Wc`, `Wo` each ($n_a$, $n_a + n_x$), [a, x] stacked | `weight_ih_l0` (4H, D) |
-# | recurrent weights | `W_h` (H, 4H) | (inside the four above) | `weight_hh_l0` (4H, H) |
-# | biases | `b` (4H,) | `bf`, `bi`, `bc`, `bo` ($n_a$, 1) | `bias_ih_l0`, `bias_hh_l0` (4H,) each |
-# | pre-activation $a$ | (B, 4H), blocks i, f, g, o | four ($n_a$, m) | (N, 4H), blocks i, f, g, o |
-# | gates $i, f, o$, candidate $g$ | (B, H) each | ($n_a$, m) each | (N, H) each |
-# | new $c_t$, $h_t$ | (B, H) each | ($n_a$, m) each | (N, H) each |
-# | a whole sequence of $h_t$ | (B, T, H) | ($n_a$, m, $T_x$) | (N, L, H) |
+# | 输入 $x_t$ | (B, D) | `xt` ($n_x$, m) | (N, L, D) 中第 t 步的 (N, D) |
+# | 状态 $h_{t-1}, c_{t-1}$ | 各为 (B, H) | `a_prev`、`c_prev` ($n_a$, m) | `h_0`、`c_0` (layers, N, H) |
+# | 输入权重 | `W_x` (D, 4H) | `Wf`、`Wi`、`Wc`、`Wo` 各为 ($n_a$, $n_a + n_x$)，按 [a, x] 堆叠 | `weight_ih_l0` (4H, D) |
+# | 循环权重 | `W_h` (H, 4H) | （含在上面四个里） | `weight_hh_l0` (4H, H) |
+# | 偏置 | `b` (4H,) | `bf`、`bi`、`bc`、`bo` ($n_a$, 1) | `bias_ih_l0`、`bias_hh_l0` 各为 (4H,) |
+# | 预激活 $a$ | (B, 4H)，分块顺序 i, f, g, o | 四个 ($n_a$, m) | (N, 4H)，分块顺序 i, f, g, o |
+# | 门 $i, f, o$，候选记忆元 $g$ | 各为 (B, H) | 各为 ($n_a$, m) | 各为 (N, H) |
+# | 新的 $c_t$、$h_t$ | 各为 (B, H) | 各为 ($n_a$, m) | 各为 (N, H) |
+# | 整个序列的 $h_t$ | (B, T, H) | ($n_a$, m, $T_x$) | (N, L, H) |
 #
-# Lesson 7 moves weights between these layouts and checks them against the frameworks' outputs.
+# 第 7 课会在这些布局之间搬运权重，并用各框架的实际输出来核对。
 
 # %% slideshow={"slide_type": "fragment"}
 B, D, H = 5, 3, 4
@@ -620,20 +581,16 @@ assert cell.params["W_x"].T.shape == (4 * H, D)  # PyTorch's weight_ih_l0 is thi
 print(f"Checked with B={B}, D={D}, H={H}, T=7: every shape in the 'here' column.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Exercises
+# ## 练习
 #
-# The hand exercises use one unit with weights 1 at `GATE_EXAMPLE`: $x = 0.5$,
-# $h_{t-1} = -0.2$, $c_{t-1} = 0.8$, biases $b_i = -0.5$, $b_f = 1$, $b_g = 0.5$, $b_o = 0$.
-# Compute with a calculator (three decimals are enough), then call the check. Each check says
-# which term is wrong. The worked solutions are collapsed: open them on purpose. Each collapsed
-# cell also runs the check on its solution; its output stays folded until you open it.
+# 手算练习都用 `GATE_EXAMPLE`：一个单元，权重为 1，$x = 0.5$，$h_{t-1} = -0.2$，$c_{t-1} = 0.8$，偏置 $b_i = -0.5$，$b_f = 1$，$b_g = 0.5$，$b_o = 0$。用计算器算（保留三位小数就够了），然后调用检查函数。每个检查都会指出哪一项错了。参考解答已折叠：要看时再特意打开。每个折叠的单元格也会用参考解答运行一次检查；它的输出在你打开之前一直是折叠的。
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 print(GATE_EXAMPLE)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1: the forget gate (遗忘门)
-# Compute $f_t \cdot c_{t-1}$. Check: `check_forget_gate(value)`.
+# ### 练习 1：遗忘门
+# 计算 $f_t \cdot c_{t-1}$。检查：`check_forget_gate(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: a_f = 0.5 + (-0.2) + 1.0 = 1.3;  f = σ(1.3) = 0.7858;  f·c_prev = 0.7858 · 0.8 = 0.6286
@@ -644,8 +601,8 @@ assert feedback
 print(check_forget_gate(sig(1.3)))  # what a mistake looks like
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2: the learn gate (学习门)
-# Compute $i_t \cdot g_t$. Check: `check_learn_gate(value)`.
+# ### 练习 2：学习门
+# 计算 $i_t \cdot g_t$。检查：`check_learn_gate(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: a_i = 0.3 - 0.5 = -0.2, i = σ(-0.2) = 0.4502;  a_g = 0.3 + 0.5 = 0.8, g = tanh(0.8) = 0.6640
@@ -655,8 +612,8 @@ print(feedback)
 assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3: the remember gate (记忆门)
-# Compute the new long-term memory $c_t$. Check: `check_cell_state(value)`.
+# ### 练习 3：记忆门
+# 计算新的长期记忆 $c_t$。检查：`check_cell_state(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: c_t = f·c_prev + i·g = 0.6286 + 0.2989 = 0.9276
@@ -666,8 +623,8 @@ print(feedback)
 assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 4: the use gate (使用门)
-# Compute the new short-term memory $h_t$. Check: `check_hidden_state(value)`.
+# ### 练习 4：使用门
+# 计算新的短期记忆 $h_t$。检查：`check_hidden_state(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: a_o = 0.3 + 0 = 0.3, o = σ(0.3) = 0.5744;  h = o · tanh(0.9276) = 0.5744 · 0.7295 = 0.4190
@@ -677,12 +634,8 @@ print(feedback)
 assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 5: implement the step
-# Write `lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)` for a batch: x (batch, input),
-# h_prev and c_prev (batch, hidden), W_x (input, 4·hidden), W_h (hidden, 4·hidden), b (4·hidden,)
-# with the four blocks in the package's order **i, f, g, o**. The check compares it with
-# `LSTMCell` and names the mistake (gate order, a missing tanh, c_{t−1}·i instead of c_{t−1}·f, …).
-# Check: `check_lstm_step(lstm_step)`.
+# ### 练习 5：实现一步
+# 为一个批量写出 `lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)`：x 为 (batch, input)，h_prev 和 c_prev 为 (batch, hidden)，W_x 为 (input, 4·hidden)，W_h 为 (hidden, 4·hidden)，b 为 (4·hidden,)，四个分块按本包的顺序 **i, f, g, o** 排列。检查函数把它与 `LSTMCell` 对比，并指出错在哪里（门的顺序、漏了 tanh、把 c_{t−1}·f 写成了 c_{t−1}·i……）。检查：`check_lstm_step(lstm_step)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution
@@ -703,12 +656,8 @@ print(feedback)
 assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 6: the loop over time
-# One step is not a network yet. Write `lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)` for a
-# batch-first sequence x (batch, time, input): call your step at every t on `x[:, t]`, carry
-# **both** h and c to the next step, and return every h_t stacked as hs (batch, time, hidden) and
-# the last cell state c_T (batch, hidden). This is what `dynamic_rnn` does. Check:
-# `check_lstm_forward(lstm_forward)`.
+# ### 练习 6：沿时间循环
+# 一步还不是一个网络。为批量在前的序列 x (batch, time, input) 写出 `lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`：在每个 t 上对 `x[:, t]` 调用你的单步函数，把 h 和 c **都**传到下一步，返回把所有 h_t 堆叠起来的 hs (batch, time, hidden)，以及最后的单元状态 c_T (batch, hidden)。`dynamic_rnn` 做的正是这件事。检查：`check_lstm_forward(lstm_forward)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution
@@ -725,15 +674,12 @@ print(feedback)
 assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## What to take away
+# ## 要点
 #
-# - Two memories: the long-term $c_t$ is changed only by a multiplication by $f_t$ and an
-#   addition of $i_t g_t$; the short-term $h_t$ is what the cell shows.
-# - 学习门 $i_t g_t$ · 遗忘门 $f_t c_{t-1}$ · 记忆门 $c_t$ = their sum · 使用门 $h_t = o_t \tanh(c_t)$.
-# - Udacity's use gate reads the memory before learning; every framework reads the new $c_t$.
-# - The 1997 LSTM had no forget gate; Gers et al. (2000) added it because on a stream that is
-#   never reset the cell state drifts (measured: |c| past 100 after 2,000 steps without it).
-# - The same recall experiment as lesson 1: at delay 32 every LSTM seed recalls, every RNN seed
-#   guesses. The forget gate keeps; lesson 4 shows why the gradient survives.
+# - 两种记忆：长期记忆 $c_t$ 只会被乘以 $f_t$、再加上 $i_t g_t$；短期记忆 $h_t$ 是单元对外展示的内容。
+# - 学习门 $i_t g_t$ · 遗忘门 $f_t c_{t-1}$ · 记忆门 $c_t$ = 两者之和 · 使用门 $h_t = o_t \tanh(c_t)$。
+# - Udacity 的使用门读的是学习之前的记忆；所有框架读的都是新的 $c_t$。
+# - 1997 年的 LSTM 没有遗忘门；Gers et al.（2000）加上了它，因为在从不重置的数据流上，单元状态会漂移（实测：没有遗忘门时，2,000 步后 |c| 超过 100）。
+# - 与第 1 课相同的回忆实验：延迟 32 步时，每个随机种子的 LSTM 都能回忆，每个随机种子的 RNN 都只是在猜。遗忘门负责保留；第 4 课说明梯度为什么能保持下来。
 #
-# Next, `03_lstm_variants.ipynb`: the GRU and the peephole LSTM, in the same explorer.
+# 下一课 `03_lstm_variants.ipynb`：门限回归单元（GRU）和窥视孔 LSTM，用的是同一个探索器。
