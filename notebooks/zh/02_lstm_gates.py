@@ -23,7 +23,7 @@
 # 3. 使用门的两种讲法；1997 年的 LSTM，以及遗忘门从何而来（实测）。
 # 4. 笔记里狼的故事：这次有两种记忆，门由手工设定。
 # 5. 回答第 1 课留下的悬念：同一个回忆实验，循环神经网络（RNN）与 LSTM 并排比较。
-# 6. 门的探索器、门在真实字符序列上的变化，以及每个数组的形状。
+# 6. 门控探索器、门在真实字符序列上的变化，以及每个数组的形状。
 
 # %% slideshow={"slide_type": "skip"}
 import math
@@ -108,7 +108,7 @@ print(f"The stack's output {top.shape} equals layer 2 run on layer 1's h: h goes
 #
 # | colah 的顺序（笔记第 2 遍） | 公式 | Udacity 的顺序（笔记第 1 遍） |
 # |---|---|---|
-# | 单元状态传递：单元状态沿线传下去 | $c_{t-1}$ 在顶部那条线上 | （长期记忆 LTM） |
+# | 单元状态传递 | $c_{t-1}$ 在顶部那条线上 | （长期记忆 LTM） |
 # | 遗忘门（forget gate） | $f_t \odot c_{t-1}$ | 2 · 遗忘门 |
 # | 更新门：遗忘 + 新增 | $c_t = f_t \odot c_{t-1} + i_t \odot g_t$ | 1 · 学习门（learn gate，$i_t g_t$）和 3 · 记忆门（remember gate，$c_t$） |
 # | 输出门（output gate） | $h_t = o_t \odot \tanh(c_t)$ | 4 · 使用门（use gate，有两种读法，见下文） |
@@ -176,7 +176,7 @@ def side_by_side(name, by_hand, package):
 #
 # > 学习门：通过tanh将短期记忆和当前事件结合得到Nt，并乘以遗忘因子it得Nt*it，而遗忘因子it来自于短期记忆和当前事件的另一个组合
 #
-# （笔记在这里也把 i_t 叫作遗忘因子；Udacity 叫它忽略因子（ignore factor）：决定让多少 N_t 进来。论文里它叫输入门（input gate），N_t 就是候选记忆元（candidate memory cell / input node）g_t。）
+# 笔记在这里也把 i_t 叫作遗忘因子；Udacity 叫它忽略因子（ignore factor），即决定放进多少 N_t。论文里它叫输入门（input gate），N_t 则是候选记忆元（candidate memory cell / input node）g_t。
 #
 # $$ N_t = g_t = \tanh(a_g) \qquad i_t = \sigma(a_i) \qquad \text{learn}_t = i_t \cdot g_t $$
 
@@ -207,7 +207,7 @@ side_by_side("forget gate f·c_prev (step.forget_gate)", forget, step.forget_gat
 #
 # > 记忆门：将遗忘门输出的长期记忆和学习门学的到的短期记忆进行组合
 #
-# 这个组合是**求和**：在这条路径上，除了 f 之外没有任何东西去乘记忆。记忆因此能够长久保存（即第 4 课的常数误差传送带（constant error carousel, CEC））。
+# 这个组合是**求和**：在这条路径上，除了 f 之外没有任何东西去乘记忆。记忆因此能够长久保存：这就是第 4 课的常数误差传送带（constant error carousel, CEC）。
 #
 # $$ c_t = f_t \cdot c_{t-1} + i_t \cdot g_t $$
 
@@ -220,7 +220,7 @@ side_by_side("remember gate c_t (step.remember_gate)", c, step.remember_gate)
 #
 # > 使用门：将遗忘门得到的长期记忆经过tanh后和 …
 #
-# 笔记里这句话没有写完（下一张幻灯片再细说）。后文笔记把 $o_t$ 也叫作遗忘因子（“经过遗忘因子后输出为隐层”）：这是笔记对每个 sigmoid 因子的统称。标准形式是：
+# 笔记里这句话没有写完（下一张幻灯片再细说）。笔记后文把 $o_t$ 也叫作遗忘因子（“经过遗忘因子后输出为隐层”）：这是笔记对每个 sigmoid 因子的统称。标准形式是：
 #
 # $$ o_t = \sigma(a_o) \qquad h_t = o_t \cdot \tanh(c_t) $$
 
@@ -240,7 +240,7 @@ print(f"\nThe old memory {c_prev:+.2f} was mostly kept (f = {f:.2f}) and {learn:
 # $$ U_t = \tanh(W_u\,(f_t \cdot c_{t-1}) + b_u) \qquad V_t = \sigma(W_v\,[h_{t-1}, x_t] + b_v)
 #    \qquad h_t = U_t \cdot V_t $$
 #
-# 后文笔记讲的是标准的输出门：**新的单元状态**直接经过一个 tanh，再乘以输出门，即 $h_t = o_t \cdot \tanh(c_t)$。在同样的输入上比较两者：
+# 笔记后来又讲了标准的输出门：**新的单元状态**直接经过一个 tanh，再乘以输出门，即 $h_t = o_t \cdot \tanh(c_t)$。在同样的输入上比较两者：
 
 # %% slideshow={"slide_type": "fragment"}
 def use_gate_udacity(forget_output, h_prev, x, W_u, b_u, W_v, b_v):
@@ -280,7 +280,7 @@ assert abs(same_u - use_gate_standard(q.c, q.o).item()) < 1e-12
 print(f"With the input gate shut both give {same_u:+.3f}: the difference is exactly what was just learned.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **实际用的是哪一种？** 标准的那种，$h_t = o_t \odot \tanh(c_t)$：PyTorch 的 `nn.LSTM`、Keras 和 TensorFlow 的 `LSTM`，以及 cuDNN，用的都是它。这是今天的形式：1997 年的结构，加上 Gers, Schmidhuber & Cummins（2000）的遗忘门（其演变过程见 Greff et al. 2017）。第一篇 LSTM 论文（Hochreiter & Schmidhuber 1997）结构相同，也是输出门乘以压缩后的单元状态，只是公式不同：没有遗忘门（单元靠固定为 1.0 的权重保持自身），单元输入被压缩到 [−2, 2]，即 $g(x) = 4\sigma(x) - 2$，输出压缩函数为 $h(s) = 2\sigma(s) - 1$（等于 $\tanh(s/2)$）。本系列后面都用标准形式，因为：
+# **实际用的是哪一种？** 标准的那种，$h_t = o_t \odot \tanh(c_t)$：PyTorch 的 `nn.LSTM`、Keras 和 TensorFlow 的 `LSTM`，以及 cuDNN，用的都是它。这是今天的形式：1997 年的结构，加上 Gers, Schmidhuber & Cummins（2000）的遗忘门（其演变过程见 Greff et al. 2017）。第一篇 LSTM 论文（Hochreiter & Schmidhuber 1997）结构相同，也是输出门乘以压缩后的单元状态，只是公式不同：没有遗忘门（单元靠一个固定为 1.0 的权重保留自身的值），单元输入被压缩到 [−2, 2]，即 $g(x) = 4\sigma(x) - 2$，输出压缩函数为 $h(s) = 2\sigma(s) - 1$（等于 $\tanh(s/2)$）。本系列后面都用标准形式，因为：
 #
 # - 在这里训练的权重可以载入任何一个框架，并给出相同的输出（第 7 课）；
 # - 输出能用到单元在这一步刚学到的内容，而不只是它保留下来的内容；
@@ -300,7 +300,7 @@ assert np.allclose([4 * sigmoid(-50.0) - 2, 4 * sigmoid(50.0) - 2], [-2, 2])  # 
 #
 # 笔记讲的这段历史是对的。1997 年的单元就是常数误差传送带：$c_t = c_{t-1} + i_t g_t$，一个权重固定为 1 的自连接。Gers, Schmidhuber & Cummins（2000，“Learning to Forget: Continual Prediction with LSTM”）把这个 1 换成了门 $f_t$，因为在一条从不切分成序列（也从不重置）的长数据流上，1997 年的单元状态会漂移、不断变大。
 #
-# 实测：同样未经训练的单元（8 个单元，三个随机种子（seed））读同一条由 2,000 个随机输入组成的数据流，一次用 1997 年的自连接（$f = 1$），一次用遗忘门（偏置 1）。
+# 实测：取三个随机种子（seed），让同一批未经训练的 LSTM 单元（8 个隐藏单元）读同一条由 2,000 个随机输入组成的数据流，一次用 1997 年的自连接（$f = 1$），一次用遗忘门（偏置 1）。
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 DRIFT_SEEDS = (0, 1, 2)
@@ -327,21 +327,21 @@ print("Without a forget gate |c| keeps growing (5x and more from step 200 to 2,0
 print("with one it stays below 2: f < 1 shrinks the old memory a little every step. Without: past 100, every seed.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 状态到了 100，已经深入 tanh 平坦的尾部：$\tanh(c)$ 等于 ±1，单元的输出不再取决于它读到了什么，梯度 $1 - \tanh^2(c)$ 也为零。1997 年的 LSTM 靠在每个训练序列开始时重置状态来避免这一点；遗忘门则让单元能够自己重置。（第 3 课会测量：在序列**会**被重置的任务上，去掉遗忘门要付出多少代价。）
+# 状态达到 100 时，已经深入 tanh 平坦的尾部：$\tanh(c)$ 等于 ±1，单元的输出不再取决于它读到了什么，梯度 $1 - \tanh^2(c)$ 也为零。1997 年的 LSTM 靠在每个训练序列开始时重置状态来避免这一点；遗忘门则让单元能够自己重置。（第 3 课会测量：在序列**会**被重置的任务上，去掉遗忘门要付出多少代价。）
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 笔记里狼的故事：这次有两种记忆
 #
 # > 当前输入：狼的图像  长期记忆：自然、森林  短期记忆：松鼠和树 ---> 输出：狼概率和新的长期短期记忆
 #
-# 第 1 课用普通 RNN 讲过这个故事：森林出现在图片之前 10 步时，结果和抛硬币差不多（P(wolf) = 0.52），记忆已经淡去。现在换成一个 4 个单元的 LSTM，每个门都**手工设定**（特征还是那几个编出来的：野外（wild）、居家（domestic）、动物外形（animal shape）；没有任何训练）：
+# 第 1 课用普通 RNN 讲过这个故事：森林出现在图片之前 10 步时，结果和抛硬币差不多（P(wolf) = 0.52），记忆已经淡去。现在换成有 4 个单元的 LSTM，每个门都**手工设定**（特征还是那几个编出来的：野外（wild）、居家（domestic）、动物外形（animal shape）；没有任何训练）：
 #
 # | 单元 | 遗忘门 f | 存的是什么 |
 # |---|---|---|
 # | 0 “wild”，1 “domestic” | 打开（偏置 +6，f = 0.998） | **长期**记忆 $c$：到目前为止见过的一切（自然、森林、松鼠、树） |
 # | 2 “wild”，3 “domestic” | 关闭（偏置 −6，f = 0.002） | 只有最近一个事件：它们的 $c$ 每一步都被替换，所以它们的输出 $h$ 就是**短期**记忆 |
 #
-# 所有输入门和输出门都打开（偏置 +6）；候选记忆元为 $g = \tanh(1.5 \cdot$ wild$)$ 或 $\tanh(1.5 \cdot$ domestic$)$。最上面的读出：P(wolf) = σ(4·h₀ − 4·h₁)，只读两个长期单元。
+# 所有输入门和输出门都打开（偏置 +6）；候选记忆元为 $g = \tanh(1.5 \cdot$ wild$)$ 或 $\tanh(1.5 \cdot$ domestic$)$。最上面的读出为 P(wolf) = σ(4·h₀ − 4·h₁)，只取自两个长期单元。
 
 # %% slideshow={"slide_type": "fragment"}
 EVENTS = {  # (wild, domestic, animal shape): the features of lesson 1
@@ -410,7 +410,7 @@ print("A coin toss: with f = 0 every memory is short-term.")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 第 1 课的悬念：同一个回忆实验，换成 LSTM
 #
-# 第 1 课训练了一个 32 个单元的 RNN，让它回忆 k 步之前的一个符号：回忆 12 步之前，每个随机种子都做到了；回忆 32 步之前，一个也没做到。这里用完全相同的调用 `train_recall`，大小、训练步数、数据和随机种子都相同，分别运行 RNN 和一个遗忘门偏置为 1 的 LSTM（f 从 σ(1) = 0.73 附近起步，而不是 0.5）。随机猜测的正确率是 50%。
+# 第 1 课训练了一个有 32 个单元的 RNN，让它回忆 k 步之前的一个符号：回忆 12 步之前，每个随机种子都做到了；回忆 32 步之前，一个也没做到。这里用完全相同的调用 `train_recall`，大小、训练步数、数据和随机种子都相同，分别运行 RNN 和一个遗忘门偏置为 1 的 LSTM（f 从 σ(1) = 0.73 附近起步，而不是 0.5）。随机猜测的正确率是 50%。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 RECALL = dict(hidden_size=32, steps=600, extra_steps=1)  # lesson 1's settings
@@ -451,15 +451,15 @@ print("Delay 32: every LSTM seed recalls (>= 85%), every RNN seed guesses (<= 60
 # 在同样的 600 步内，LSTM 跨过了 RNN 跨不过的延迟。它的记忆每一步乘的不是 $W_h$，而是 $f$：f 从 0.73 附近起步，LSTM 可以学着把存放符号的那个单元的 f 推向 1。延迟 48 步还行吗？试试 `train_recall(48, cell="lstm", gate_bias=1.0, **RECALL)`，并与随机猜测比较。第 4 课会测量两者背后的梯度。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 门的探索器
+# ## 门控探索器
 #
-# 滑块控制输入 $x_t$、两种记忆 $h_{t-1}$ 和 $c_{t-1}$，以及四个门的偏置。图由包自己的 `LSTMCell` 计算（一个单元，权重为 1）：每条路径的粗细对应它传递的数值，正值为橙色，负值为紫色，接近零时是细细的灰线。先选一个**情景**（story）作为起点，再问“如果……会怎样”。
+# 滑块控制输入 $x_t$、两种记忆 $h_{t-1}$ 和 $c_{t-1}$，以及四个门的偏置。图里画的就是包自己的 `LSTMCell`（一个单元，权重为 1）：每条路径的粗细对应它传递的数值大小，正值为橙色，负值为紫色，接近零时为细灰线。先选一个**情景**（story）作为起点，再问“如果……会怎样”。
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 GateExplorer("lstm", preset="write a new memory")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# 课堂提问。*Keep everything*（全部保留）：哪个滑块最快破坏记忆？*Read without writing*（只读不写）：c 是 1.0 时，h 为什么只有 0.76？*Add to memory*（累加记忆）：在脑子里连按两次——这样走 5 步之后，c 会是多少，h 又是多少？同一个探索器也能运行门限回归单元（GRU，d2l-zh 称门控循环单元）和带窥视孔连接（peephole connections）的 LSTM：`GateExplorer("gru")`、`GateExplorer("peephole")`（第 3 课）。滑块需要在运行中的 notebook 里才能拖动；幻灯片显示的是 notebook 最后一次画出的图。
+# 课堂提问。*Keep everything*（全部保留）：哪个滑块最快破坏记忆？*Read without writing*（只读不写）：c 是 1.0 时，h 为什么只有 0.76？*Add to memory*（累加记忆）：在脑子里把它连按两次：这样走 5 步之后，c 会是多少？h 又是多少？同一个探索器也能运行门限回归单元（GRU，d2l-zh 称门控循环单元）和带窥视孔连接（peephole connections）的 LSTM：`GateExplorer("gru")`、`GateExplorer("peephole")`（第 3 课）。滑块需要在运行中的 notebook 里才能拖动；幻灯片显示的是 notebook 最后一次画出的图。
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # 答案（已折叠：等全班试过之后再打开）。遗忘门偏置 b_f：它直接缩放记忆。tanh：h = o·tanh(c)，而 tanh(1.0) = 0.76。c 每一步增加 g（一个计数器），而 h = o·tanh(c) 在 o 附近饱和。
@@ -494,7 +494,7 @@ display(SVG(lstm_cell_svg(stories["write a new memory"])))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 字符序列上的门
 #
-# 一个小 LSTM（8 个单元，随机种子 0）在一个重复的短语上学习预测下一个字符，训练 300 步（用 `train`，第 6 课会把这个训练循环拆开：窗口、Adam、梯度裁剪（gradient clipping）），然后把短语读一遍。热图显示每个单元（行）在每个字符（列）上的输入门 i、遗忘门 f、输出门 o、单元状态 c 和输出 h。
+# 一个小 LSTM（8 个单元，随机种子 0）在一个重复的短语上学习预测下一个字符，训练 300 步，然后把短语读一遍。训练用的是 `train`，也就是第 6 课要拆开的那个循环：窗口、Adam、梯度裁剪（gradient clipping）。热图显示每个单元（行）在每个字符（列）上的输入门 i、遗忘门 f、输出门 o、单元状态 c 和输出 h。
 
 # %% slideshow={"slide_type": "fragment"}
 phrase = "hello world, hello lstm. "
@@ -634,7 +634,7 @@ print(feedback)
 assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 练习 5：实现一步
+# ### 练习 5：实现单步计算
 # 为一个批量写出 `lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)`：x 为 (batch, input)，h_prev 和 c_prev 为 (batch, hidden)，W_x 为 (input, 4·hidden)，W_h 为 (hidden, 4·hidden)，b 为 (4·hidden,)，四个分块按本包的顺序 **i, f, g, o** 排列。检查函数把它与 `LSTMCell` 对比，并指出错在哪里（门的顺序、漏了 tanh、把 c_{t−1}·f 写成了 c_{t−1}·i……）。检查：`check_lstm_step(lstm_step)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
@@ -680,6 +680,6 @@ assert feedback
 # - 学习门 $i_t g_t$ · 遗忘门 $f_t c_{t-1}$ · 记忆门 $c_t$ = 两者之和 · 使用门 $h_t = o_t \tanh(c_t)$。
 # - Udacity 的使用门读的是学习之前的记忆；所有框架读的都是新的 $c_t$。
 # - 1997 年的 LSTM 没有遗忘门；Gers et al.（2000）加上了它，因为在从不重置的数据流上，单元状态会漂移（实测：没有遗忘门时，2,000 步后 |c| 超过 100）。
-# - 与第 1 课相同的回忆实验：延迟 32 步时，每个随机种子的 LSTM 都能回忆，每个随机种子的 RNN 都只是在猜。遗忘门负责保留；第 4 课说明梯度为什么能保持下来。
+# - 与第 1 课相同的回忆实验：延迟 32 步时，LSTM 在每个随机种子下都能回忆，RNN 在每个随机种子下都只是在猜。遗忘门负责保留记忆；第 4 课说明梯度为什么能保持下来。
 #
-# 下一课 `03_lstm_variants.ipynb`：门限回归单元（GRU）和窥视孔 LSTM，用的是同一个探索器。
+# 下一课 `03_lstm_variants.ipynb`：门限回归单元（GRU）和带窥视孔连接的 LSTM，用的是同一个探索器。
