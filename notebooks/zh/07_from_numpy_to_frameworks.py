@@ -25,7 +25,7 @@
 # > MultiRNNCell() #堆砌cell，即多层lstm
 # > ```
 #
-# 这三行里的每个部件，如今在本包中都有 numpy 实现。本课把它们与 TensorFlow 1、当今的 PyTorch 和 Keras 并排对照，并把一个训练好的模型的权重搬到这三个框架中，检查这些数字在各处的含义都相同。
+# 这三行里的每个部件，如今在本包中都有 numpy 实现。本课把它们与 TensorFlow 1、当今的 PyTorch 和 Keras 并排对照，并把一个训练好的模型的权重搬到这三个框架中，检查这些数字在各个框架中含义相同。
 
 # %% slideshow={"slide_type": "skip"}
 import math
@@ -69,11 +69,11 @@ set_language("zh")  # 包打印的内容用中文（English: set_language("en")�
 #
 # | 笔记（TensorFlow 1） | 本包 | 含义 |
 # |---|---|---|
-# | `tf.contrib.rnn.BasicLSTMCell(lstm_size)` | `LSTMCell(input_size, hidden_size)` | 长短期记忆网络（LSTM）的一步；`lstm_size` = `hidden_size` = 四个门块各自的宽度 |
+# | `tf.contrib.rnn.BasicLSTMCell(lstm_size)` | `LSTMCell(input_size, hidden_size)` | 长短期记忆网络（LSTM）的一步；`lstm_size` = `hidden_size` = 四个门块（gate block）各自的宽度 |
 # | `tf.nn.dynamic_rnn(cell, inputs)` | `dynamic_rnn(cell, inputs)` | 在 `(batch, time, features)` 的每个时间步（time step）上运行这一步；返回 `(outputs, final_state)` |
 # | `tf.contrib.rnn.MultiRNNCell([cell1, cell2])` | `MultiRNNCell([cell1, cell2])` | 多层堆叠：第 2 层读取第 1 层的 `h` |
 #
-# TensorFlow 1 在第一次调用单元（cell）时才得知输入大小；我们的单元则在创建时就被告知。笔记所说的“四类们的隐层维度”，指的是四个门块，每块 `lstm_size` 列：
+# TensorFlow 1 在第一次调用单元（cell）时才得知输入大小；我们的单元则在创建时就要指定它。笔记所说的“四类们的隐层维度”，指的是四个门块，每块 `lstm_size` 列：
 
 # %% slideshow={"slide_type": "fragment"}
 lstm_size, input_size = 64, 49
@@ -92,7 +92,7 @@ print(f"dynamic_rnn over a MultiRNNCell: outputs {outputs.shape}; final state: "
 assert np.array_equal(outputs[:, -1], final_state[1].h)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# TensorFlow 1 中一个经典错误是 `MultiRNNCell([cell] * 2)`：把*同一个*单元对象用了两次，于是两层会共享同一组权重（后来的 TF 1.x 会拒绝这种写法）。本包同样拒绝，并在消息中说明该怎么做：
+# TensorFlow 1 中一个经典错误是 `MultiRNNCell([cell] * 2)`：把*同一个*单元对象用了两次，于是两层会共享同一组权重（TF 1.x 后来的版本会拒绝这种写法）。本包同样拒绝，并在消息中说明该怎么做：
 
 # %% slideshow={"slide_type": "fragment"}
 one = LSTMCell(lstm_size, lstm_size)
@@ -104,7 +104,7 @@ except ValueError as err:
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · 三个框架中的同一个模型（供复制的代码，这里不运行）
 #
-# 这些框架都不是本课的依赖，所以这里只展示代码，不执行。每段代码训练的都是第 6 课的模型：独热编码（one-hot）的字符，两层堆叠的 LSTM，一个全连接层，在窗口上做截断的通过时间反向传播（truncated BPTT）并传递状态，按全局范数做梯度裁剪（gradient clipping），优化器为 Adam。
+# 这些框架都不是本课的依赖，所以这里只展示代码，不执行。每段代码训练的都是第 6 课的模型：独热编码（one-hot）的字符，两层堆叠的 LSTM，一个全连接层（dense layer），在窗口上做截断的通过时间反向传播（truncated BPTT）并传递状态，按全局范数做梯度裁剪（gradient clipping），优化器为 Adam。
 #
 # **TensorFlow 1**（笔记用的 API；在 TensorFlow 2 中为 `tf.compat.v1`；自 TensorFlow 2.16 起，这些单元还需要 `pip install tf_keras` 并设置环境变量 `TF_USE_LEGACY_KERAS=1`）：
 #
@@ -121,7 +121,7 @@ except ValueError as err:
 # loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
 # grads, _ = tf.clip_by_global_norm(tf.gradients(loss, tf.trainable_variables()), 5.0)
 # train_op = tf.train.AdamOptimizer(1e-2).apply_gradients(zip(grads, tf.trainable_variables()))
-# # 在循环中：把最终状态送回作为下一次的初始状态
+# # 在循环中：把最终状态作为初始状态送回去
 # # state = sess.run(initial_state)
 # # loss_value, state, _ = sess.run([loss, final_state, train_op],
 # #                                 {x: xb, y: yb, initial_state: state})
@@ -306,7 +306,7 @@ for name, theirs in runs.items():
           f"({theirs.shape[0]} x {theirs.shape[1]} x {theirs.shape[2]} numbers)")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 偏置约定落到数字上意味着什么。PyTorch：把我们的 `b` 以任意方式拆成两个偏置，得到的都是同一个网络。TF1：构建单元时所用的 `forget_bias` 若与导出权重时不同，得到的就是一个*不同的*网络。
+# 看看偏置约定在数字上意味着什么。PyTorch：把我们的 `b` 以任意方式拆成两个偏置，得到的都是同一个网络。TF1：构建单元时所用的 `forget_bias` 若与导出权重时不同，得到的就是一个*不同的*网络。
 
 # %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(0)
@@ -335,7 +335,7 @@ print("Next-character scores from the PyTorch layout (nn.LSTM + nn.Linear): with
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · 与真实框架对照
 #
-# 第 5 节对照的是*我们对*各框架文档*的理解*：如果我们读错了某个页面，检查也会跟着我们一起错。因此，本仓库的脚本 `tools/make_framework_fixtures.py` 在一个一次性环境中把真实框架运行了一次：按每个框架**自己的**布局随机生成权重（PyTorch 的两个偏置都不为零），使用非零的初始状态和随机输入，由框架自己的层算出输出。`assets/fixtures/` 中的小 `.npz` 文件保存了权重、输入、输出和框架的版本。这里由本包导入这些权重、运行并比较：不需要任何框架。
+# 第 5 节对照的是*我们对各框架文档的理解*：如果我们读错了某个页面，检查也会跟着我们一起错。因此，本仓库的脚本 `tools/make_framework_fixtures.py` 在一个一次性环境中把真实框架运行了一次：按每个框架**自己的**布局随机生成权重（PyTorch 的两个偏置都不为零），使用非零的初始状态和随机输入，由框架自己的层算出输出。`assets/fixtures/` 中的小 `.npz` 文件保存了权重、输入、输出和框架的版本。这里由本包导入这些权重、运行并比较：不需要任何框架。
 
 # %% slideshow={"slide_type": "fragment"}
 fixture_checks = {name: compare_fixture(name) for name in FIXTURES}
@@ -411,7 +411,7 @@ print(f"our reset-after GRU with the same numbers is off by {v1_gap:.2f}: r befo
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · 往返转换，以及可以带走的文件
 #
-# 导入函数把每种布局读回我们的单元。对 PyTorch 和 Keras，本包 → 框架 → 本包的往返是精确的；TF1 的遗忘门块要经过 $b_f - 1 + 1$，除一次浮点舍入外也是精确的。
+# 导入函数把每种布局读回我们的单元。对 PyTorch 和 Keras，本包 → 框架 → 本包的往返是精确的；TF1 的遗忘门块要经过 $b_f - 1 + 1$，只差一次浮点舍入。
 
 # %% slideshow={"slide_type": "fragment"}
 def largest_gap(a, b):
@@ -450,7 +450,7 @@ print("the PyTorch file, read back without pickle, gives every parameter exactly
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 练习
 #
-# 每个练习都有一个自查函数，会指出错在哪一部分；完整解答在折叠的单元格里。下面每个第一次尝试都是一个常见错误；笔记本不显示它的判定结果（`assert not first_try`）：把它或你自己尝试的结果打印出来，就能读到提示。
+# 每个练习都有一个自查函数，会指出错在哪一部分；完整解答在折叠的单元格里。下面每个“第一次尝试”都是一个常见错误；笔记本不显示它的判定结果（`assert not first_try`）：把它或你自己尝试的结果打印出来，就能读到提示。
 #
 # ### 练习 1 · 把一层导出到 PyTorch
 #
