@@ -20,7 +20,7 @@
 #
 # > 批次处理输入序列，例如建一个rnn模型来预测下一个字母
 #
-# 这是笔记里的实践部分：用长短期记忆网络（LSTM）搭一个字符级语言模型（character-level language model）。我们用 numpy 实现它，就在这台笔记本电脑上训练，边训练边看进度条和损失曲线变化，然后打开模型，看看它的单元学到了什么。
+# 这是笔记里的实践部分：用长短期记忆网络（LSTM）搭一个字符级语言模型（character-level language model）。我们用 numpy 实现它，就在这台笔记本电脑上训练，边训练边看进度条和损失曲线变化，然后打开模型，看看它的单元（cell）学到了什么。
 #
 # 1. 文本及其词表 · 2. 模型 · 3. 一个训练步 · 4. 实时训练 ·
 # 5. 带温度的采样，以及模型的前 5 个猜测 · 6. 同等规模的 RNN、GRU 与 LSTM，三个随机种子，对比 n 元语法基线 · 7. 看看模型内部 ·
@@ -76,11 +76,11 @@ set_language("zh")  # 包打印的内容用中文（English: set_language("en")�
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · 用来学习的文本
 #
-# 不需要下载任何东西。包会自己*生成*一段约 100,000 个字符的文本，每台机器上都一模一样：一些短小的寓言，在多个时间尺度上都有结构，正是 Karpathy, Johnson & Fei-Fei（2015）发现单个 LSTM 单元（cell）会跟踪的那类结构：
+# 不需要下载任何东西。包会自己*生成*一段约 100,000 个字符的文本，每台机器上都一模一样：一些短小的寓言，在多个时间尺度上都有结构，正是 Karpathy, Johnson & Fei-Fei（2015）发现单个 LSTM 单元会跟踪的那类结构：
 #
-# - **引号里的对白**，一段长达几十个字符，还会跨越换行。在引号里，动物们用名字互相称呼（*Old Fox*，而不是 *the old fox*），句子以 `!` 或 `?` 结尾；引号外则以 `.` 结尾。句子怎样结尾，既可以从几十个字符之前的左引号读出来，也可以从句子里首字母大写的名字读出来：第 6 节会测量模型用的是哪一种；
+# - **引号里的对白**，每段长达几十个字符，还会跨越换行。在引号里，动物们用名字互相称呼（*Old Fox*，而不是 *the old fox*），句子以 `!` 或 `?` 结尾；引号外则以 `.` 结尾。句子怎样结尾，既可以从几十个字符之前的左引号读出来，也可以从句子里首字母大写的名字读出来：第 6 节会测量模型用的是哪一种；
 # - **括号里的插入语**，可以嵌套，`( … [ … ] )`；
-# - **文本行**在 64 个字符处折行，段落之间用空行分隔。
+# - **文本行**在 64 个字符以内折行，段落之间用空行分隔。
 
 # %% slideshow={"slide_type": "subslide"}
 text = fable_corpus()
@@ -112,12 +112,12 @@ assert vocab.decode(train_ids[:20]) == train_text[:20]
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · 模型
 #
-# 每个字符以独热编码（one-hot）向量 $x_t$ 输入（49 个数，其中一个为 1）。两层 LSTM 堆叠起来，即笔记里的 `MultiRNNCell`（堆叠循环神经网络，stacked RNN）：第 2 层读取第 1 层的短期记忆 $h^{(1)}_t$（即隐状态，hidden state）。全连接层（dense layer）把最上层的 $h^{(2)}_t$ 变成每个字符一个分数，再由 softmax 变成下一个字符的概率：
+# 每个字符以独热编码（one-hot）向量 $x_t$ 输入（49 个数，其中一个为 1）。两层 LSTM 堆叠起来，即笔记里的 `MultiRNNCell`，也就是堆叠循环神经网络（stacked RNN）：第 2 层读取第 1 层的短期记忆 $h^{(1)}_t$（即隐状态，hidden state）。全连接层（dense layer）把顶层的 $h^{(2)}_t$ 变成每个字符的分数，再由 softmax 变成下一个字符的概率：
 #
 # $$x_t \;\to\; \text{LSTM}^{(1)} \;\to\; h^{(1)}_t \;\to\; \text{LSTM}^{(2)} \;\to\; h^{(2)}_t
 # \;\to\; z_t = h^{(2)}_t W + b \;\to\; p(\text{next} = k) = \frac{e^{z_{t,k}}}{\sum_j e^{z_{t,j}}}$$
 #
-# 损失是真正的下一个字符的负对数概率，单位是**每字符奈特（nats per character）**。在 49 个字符中均匀地瞎猜，损失为 $\ln 49 \approx 3.9$。
+# 损失是实际出现的下一个字符的负对数概率，单位是**每字符奈特数（nats per character）**。在 49 个字符中均匀随机地猜，损失为 $\ln 49 \approx 3.9$。
 
 # %% slideshow={"slide_type": "subslide"}
 HIDDEN, LAYERS = 64, 2
@@ -136,15 +136,15 @@ assert abs(untrained_loss - math.log(vocab.size)) < 0.1
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · 一个训练步，逐行写出
 #
-# 第 5 课用 `get_batches` 把文本切成 `(batch, n_steps)` 的窗口；一个窗口的第 r 行紧接着上一个窗口的第 r 行。所以每个窗口都从**上一个窗口的最终状态**出发（状态向前传递），而梯度在窗口起点截止（*截断的*通过时间反向传播，truncated BPTT）。接着按全局范数做梯度裁剪（gradient clipping，Pascanu et al. 2013），再由 Adam 更新一步：
+# 第 5 课用 `get_batches` 把文本切成形状为 `(batch, n_steps)` 的窗口；一个窗口的第 r 行紧接着上一个窗口的第 r 行。所以每个窗口都从**上一个窗口的最终状态**出发（状态向前传递），而梯度只回传到窗口的起点（*截断的*通过时间反向传播，truncated BPTT）。接着按全局范数做梯度裁剪（gradient clipping，Pascanu et al. 2013），再由 Adam 更新一步：
 #
 # ```python
 # loss, grads, state = model.loss_and_grads(x, y, state)   # 前向传播 + 50 步的 BPTT
-# grads, norm = clip_by_global_norm(grads, max_norm=5.0)    # 限制更新步的长度
+# grads, norm = clip_by_global_norm(grads, max_norm=5.0)    # 限制更新的幅度
 # adam.step(grads)                                          # 更新每个参数
 # ```
 #
-# 下面在一个 float64 的小模型上走三步，并打印出来。只有范数达到阈值时，裁剪才起作用；刚初始化的模型梯度远小于 5.0，所以这里裁剪不会改变梯度：
+# 下面用一个 float64 的小模型走三步，逐步打印。只有范数达到阈值时，裁剪才起作用；刚初始化的模型，梯度远低于 5.0，所以这里裁剪原样保留梯度：
 
 # %% slideshow={"slide_type": "fragment"}
 small = CharModel(vocab.size, 16, 2, seed=0, dtype=np.float64)
@@ -170,7 +170,7 @@ print("(Karpathy's min-char-rnn clips each number to [-5, 5] instead, np.clip: a
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · 实时训练
 #
-# `train` 把这个训练步运行 400 次，每 100 步测一次验证损失。下面的进度条和曲线在训练*过程中*实时更新（灰色：每个窗口的损失；黑色：它的滑动平均；橙色：验证损失）。在第 25、100 和 200 步，模型各写一段样本，这样事后就能看到学习的各个阶段（如 Karpathy 的 “The Unreasonable Effectiveness of RNNs”）。
+# `train` 把这个训练步运行 400 次，每 100 步测一次验证损失。下面的进度条和曲线在训练*过程中*实时更新（灰色：每个窗口的损失；黑色：它的滑动平均；橙色：验证损失）。在第 25、100 和 200 步，模型各写一段样本，这样事后就能看到学习的各个阶段（就像 Karpathy 在 “The Unreasonable Effectiveness of RNNs”一文中所做的那样）。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 monitor = TrainingMonitor(title="LSTM 2×64")
@@ -261,7 +261,7 @@ print("At temperature 0.5 more than 80% of the sampled words are words of the fa
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 模型逐字符的预期
 #
-# 在一句验证文本的每个字符下面，列出模型对这个字符的五个最佳猜测（在看到它之前做出），最好的在前；模型感到意外（概率低）时字符标红，很有把握时为白色。它在哪里拿不准？在承载新信息的词的开头：是哪种动物，是什么东西。
+# 在一句验证文本的每个字符下面，列出模型对这个字符的前 5 个猜测（在看到它之前做出），最好的在前；模型感到意外（概率低）时字符标红，很有把握时为白色。它在哪里拿不准？在承载新信息的词的开头：是哪种动物，是什么东西。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 line = val_text[:val_text.index("\n")]
@@ -285,7 +285,7 @@ print(f"the LSTM: {in_top1:.0%} and {in_top5:.0%}.")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · 同等规模的 RNN、GRU 与 LSTM
 #
-# 公平的比较要给每种循环单元**相同的参数量**和**相同的预算**（步数、批量大小、学习率）。每层中，普通循环神经网络（RNN）有一组权重，GRU（门控循环单元，笔记里叫门限回归单元）有三组，LSTM 有四组，所以在同等规模下 RNN 分到的隐藏单元最多。这里每个模型的规模都与一个 32 个单元的两层 LSTM 相同。每个模型用三个随机种子各训练 8,000 步，这足以让曲线稳定下来（下面会检验），或者表明它们稳定不下来。这要训练好几分钟，所以包预先运行了一次，即 `lstm_lesson.experiments.char_race` 里的 `char_race()`，并把结果存在 `assets/results/char_race.json`；本节读取这个结果（测试会重新计算其中一部分）。
+# 公平的比较要给每种循环单元**相同的参数量**和**相同的预算**（步数、批量大小、学习率）。每层中，普通循环神经网络（RNN）有一组权重，GRU（门控循环单元，笔记里叫门限回归单元）有三组，LSTM 有四组，所以在同等规模下 RNN 分到的隐藏单元最多。这里每个模型的规模都与一个 32 个隐藏单元的两层 LSTM 相同。每个模型用三个随机种子各训练 8,000 步，这足以让曲线稳定下来（下面会检验），或者表明它们稳定不下来。这要训练好几分钟，所以包预先运行了一次，即 `lstm_lesson.experiments.char_race` 里的 `char_race()`，并把结果存在 `assets/results/char_race.json`；本节读取这个结果（测试会重新计算其中一部分）。
 
 # %% slideshow={"slide_type": "fragment"}
 budget = char_model_num_params("lstm", vocab.size, 32, 2)
@@ -336,7 +336,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 与 n 元语法基线对比
 #
-# n 元语法（n-gram）模型靠计数，根据前 n − 1 个字符预测下一个字符（包 `lstm_lesson.experiments.ngram`）。存储的 1～5 元模型用的是加 0.1 平滑（add-0.1 smoothing），对稀疏的长上下文估计得很差；后面的单元格用插值 Witten-Bell 平滑重新计算 5 元语法，这是一个估计得当的基线。它预测不了的部分，需要超过 4 个字符的记忆。训练文本相同，验证字符也是同样的 4,000 个：
+# n 元语法（n-gram）模型靠计数，根据前 n − 1 个字符预测下一个字符（见 `lstm_lesson.experiments.ngram`）。存储的 1～5 元模型用的是加 0.1 平滑（add-0.1 smoothing），对稀疏的长上下文估计得很差；后面的单元格用插值 Witten-Bell 平滑重新计算 5 元语法，这是一个估计得当的基线。它预测不了的部分，需要超过 4 个字符的记忆。训练文本相同，验证字符也是同样的 4,000 个：
 
 # %% slideshow={"slide_type": "fragment"}
 print(f"uniform guess: {race['uniform_loss']:.2f} nats/char")
@@ -365,7 +365,8 @@ print("than 4 characters of memory. Which memory? The probe below asks.")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 它们记得引号吗？
 #
-# 句子的结尾在对白里是 `!` 或 `?`，在叙述里是 `.`。但对白里名字的写法也不一样（用 *Old Fox* 而不是 *the old fox*），所以句子本身就泄露了它的结尾：更靠前的引号（距离见下面的测量）并不是必需的。探针（probe）让这两条线索互相对立。它从模型从未见过的一段寓言文本中取出 60 句对白，把其中的名字改成叙述里的写法，然后在句末读出每个模型认为这句是对白的置信度 $p(\,!\,\text{or}\,?\,)\,/\,p(\,!\,\text{or}\,?\,\text{or}\,.\,)$：一次放在 `The hare cried, "` 之后，一次当作叙述。两段文本只在这句话之前有差别。保留原来的名字，同样的测量就能显示名字透露了多少信息。注意它的局限：叙述式名字的句子出现在引号里，这在训练文本中从未有过，所以这里名字与引号是*矛盾*的。跟随引号的模型证明了它记得引号；跟随名字的模型只说明名字占了上风，并不说明它对引号毫无记忆。
+# 句子的结尾在对白里是 `!` 或 `?`，在叙述里是 `.`。但对白里名字的写法也不一样（用 *Old Fox* 而不是 *the old fox*），所以句子本身就泄露了它的结尾：更靠前的引号（距离见下面的测量）并不是必需的。探针（probe）让这两条线索彼此对立。它从一段模型没见过的寓言文本里取出 60 句对白，把其中的名字改成叙述里的写法，然后在句末读出每个模型认为这句是对白的置信度 $p(\,!\,\text{or}\,?\,)\,/\,p(\,!\,\text{or}\,?\,
+# \text{or}\,.\,)$：一次放在 `The hare cried, "` 之后，一次当作叙述。两段文本只在这句话之前有差别。保留原来的名字，同样的测量就能显示名字透露了多少信息。注意它的局限：叙述式名字的句子出现在引号里，这在训练文本中从未有过，所以这里名字与引号是*矛盾*的。跟随引号的模型证明了它记得引号；跟随名字的模型只说明名字占了上风，并不说明它对引号毫无记忆。
 
 # %% slideshow={"slide_type": "fragment"}
 opened, distances = None, []
@@ -407,7 +408,7 @@ print("quote' was wrong for this corpus; whether any model also remembers the qu
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 这场比赛说明了什么，论文又怎么说
 #
-# Greff et al.（2017，5,400 次运行）：LSTM 的变体都没有显著优于标准 LSTM。Jozefowicz, Zaremba & Sutskever（2015）：在语言建模*以外*的大多数任务上，GRU 领先于 LSTM，除非把 LSTM 的遗忘门（forget gate）偏置设为 1（我们的就是 1；GRU 的更新门偏置也是 1）。我们测的是一个小型字符级语言模型：
+# Greff et al.（2017，5,400 次运行）：没有哪个 LSTM 变体显著优于标准 LSTM。Jozefowicz, Zaremba & Sutskever（2015）：在语言建模*以外*的大多数任务上，GRU 领先于 LSTM，除非把 LSTM 的遗忘门（forget gate）偏置设为 1（我们的就是 1；GRU 的更新门偏置也是 1）。我们的测量针对的是一个小型字符级语言模型：
 
 # %% slideshow={"slide_type": "fragment"}
 gru_range, lstm_range = (min(final["gru"]), max(final["gru"])), (min(final["lstm"]), max(final["lstm"]))
@@ -419,12 +420,12 @@ print("On sentence ends every GRU (0.72-0.78) beat every LSTM: the measurement a
 assert max(r["end_loss"] for r in by_cell["gru"]) < min(r["end_loss"] for r in by_cell["lstm"])
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# 教师备注：排名和探针结果都读自上面存储的测量，而不是凭预期；`char_race()` 会重新计算它（在这里的 2 个共享核心上要 23 分钟），`char_race(cells=["lstm"], seeds=[0], max_steps=1000)` 可以先尝个鲜。
+# 教师备注：排名和探针结果都读自上面存储的测量，而不是凭预期；`char_race()` 会重新计算它（在这里的 2 个共享核心上要 23 分钟），`char_race(cells=["lstm"], seeds=[0], max_steps=1000)` 可以先小规模试一试。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · 看看模型内部
 #
-# Karpathy, Johnson & Fei-Fei（2015）按单个单元的值给文本着色，发现有的单元在左引号处打开、在右引号处关闭，还有的单元会数出在一行中的位置。我们可以自动搜索这样的单元：让训练好的模型读一遍验证文本，保存每个字符处的每个门和每份记忆（即每一步的 `LSTMRecord` 记录），再计算每个单元的 $c$ 与“这个字符在引号里吗？”的相关性。
+# Karpathy, Johnson & Fei-Fei（2015）按单个单元的值给文本着色，发现有的单元在左引号处打开、在右引号处关闭，还有的单元会计数当前在行中的位置。我们可以自动搜索这样的单元：让训练好的模型读一遍验证文本，记下每个字符处所有门和记忆的值（即每一步的 `LSTMRecord` 记录），再计算每个单元的 $c$ 与“这个字符在引号里吗？”的相关性。
 
 # %% slideshow={"slide_type": "fragment"}
 snippet = val_text[:4000]
@@ -449,7 +450,7 @@ print("inside quotes (capitalised names) can drive the cell too; section 6's pro
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 引号单元，着色显示
 #
-# 红色：该单元的 $\tanh(c)$ 高；蓝色：低；白色：接近零。如果这个单元跟踪引号，颜色会在每个 `"` 处翻转，并一直保持到下一个 `"`，跨过换行也不变。
+# 红色：该单元的 $\tanh(c)$ 高；蓝色：低；白色：接近零。如果这个单元跟踪引号，颜色会在每个 `"` 处翻转，并一直保持到下一个引号，跨过换行也不变。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 values = trained_trace.values(quote_cell.layer, "c")[:, quote_cell.unit] * np.sign(quote_cell.correlation)
@@ -459,7 +460,7 @@ display(HTML(color_text_html(snippet[:900], np.tanh(values[:900]),
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 你来选单元
 #
-# 用 “color by: a cell” 和滑块选一个单元，文本就按它的 tanh(c) 着色。在我们看来，大多数单元像噪声；少数会在空格、行尾或括号处切换。“color by” 选文本的某个性质（是否在引号里、括号深度、在行中的位置）时，直接按这个性质着色，并列出最能跟随它的五个单元，旁边是未训练模型里最好的单元：一个单元只有明显胜过这个基线，才值得关注。
+# 用“color by: a cell”和滑块选一个单元，文本就按它的 tanh(c) 着色。在我们看来，大多数单元像噪声；少数会在空格、行尾或括号处切换。“color by”选文本的某个性质（是否在引号里、括号深度、在行中的位置）时，就按这个性质本身着色，并列出最能跟随它的五个单元，旁边是未训练模型里最好的单元：一个单元只有明显胜过这个基线，才值得关注。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 CellViewer(trained_trace, untrained_trace, chars=600)
@@ -497,7 +498,7 @@ print("cell' with an untrained baseline before believing it.")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 门有多果断？
 #
-# 门的值低于 0.1 就几乎关闭，高于 0.9 就完全打开。Karpathy, Johnson & Fei-Fei（2015）发现，第一层的门比较分散（大多处在中间），更高的层则出现饱和，许多遗忘门在大部分时间完全打开（这些单元在保持记忆）。
+# 门的值低于 0.1 时几乎关闭，高于 0.9 时大开。Karpathy, Johnson & Fei-Fei（2015）发现，第一层的门比较分散（大多处在中间），更高的层则出现饱和（saturation），许多遗忘门在大部分时间大开（即这些单元在记住信息）。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 trained_stats = saturation(trained_trace)
@@ -553,7 +554,7 @@ print(f"loaded model: identical logits on 200 characters: {same}; identical samp
 #
 # ### Python 自带的英文文本
 #
-# 每个 Python 安装都带着参考手册的主题文本（`pydoc_data.topics`）。我们在运行时从中读取 100,000 个字符（本仓库并没有复制它），用同样的模型训练 300 步。真实的文本比寓言难：字符更多，规则更少。
+# 每个 Python 安装都附带其参考手册的各个主题（`pydoc_data.topics`）。我们在运行时从中读取 100,000 个字符（本仓库并没有复制它），用同样的模型训练 300 步。真实的文本比寓言难：字符更多，规则更少。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 prose = python_docs_text(100_000)
@@ -612,7 +613,7 @@ print("not a model of Chinese: that claim would need a held-out test on poems it
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 练习
 #
-# 每道练习都有一个自检，它会指出错的是哪一部分。参考答案在折叠的单元格里：先自己试，再打开。下面每个“第一次尝试”都是一个常见错误；笔记本不显示它的判定（`assert not first_try`）：把它打印出来，或者打印你自己那次尝试的判定。
+# 每道练习都有一个自检，它会指出错的是哪一部分。参考答案在折叠的单元格里：先自己试，再打开。下面每个“第一次尝试”都是一个常见错误；笔记本不会把它的判定显示出来（`assert not first_try`）：把它打印出来，或者打印你自己那次尝试的判定。
 #
 # ### 练习 1 · 温度
 #
@@ -744,4 +745,4 @@ assert feedback
 # - 在训练好的模型内部，有一个单元比未训练模型的任何单元都更紧密地跟随引号；门也变得果断（第 1 层更明显；第 0 层仍然分散，与 Karpathy et al. 的发现一致）。
 # - 模型不用 pickle 就能保存和加载；同样的代码能学 Python 的手册，也能背下四首唐诗（107 个字符不足以学到更多）。
 #
-# **下一课，第 7 课：** 笔记里的 TensorFlow 代码、如今的 PyTorch 和 Keras，以及把这些权重搬过去。
+# **下一课，第 7 课：** 笔记里的 TensorFlow 代码、如今的 PyTorch 和 Keras，以及把这些权重搬到它们那里。
