@@ -170,7 +170,7 @@ print("(Karpathy's min-char-rnn clips each number to [-5, 5] instead, np.clip: a
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · 实时训练
 #
-# `train` 把这个训练步运行 400 次，每 100 步测一次验证损失。下面的进度条和曲线在训练*过程中*实时更新（灰色：每个窗口的损失；黑色：它的滑动平均；橙色：验证损失）。在第 25、100 和 200 步，模型各写一段样本，这样事后就能看到学习的各个阶段（就像 Karpathy 在 “The Unreasonable Effectiveness of RNNs”一文中所做的那样）。
+# `train` 把这个训练步运行 400 次，每 100 步测一次验证损失。下面的进度条和曲线在训练*过程中*实时更新（灰色：每个窗口的损失；黑色：它的滑动平均；橙色：验证损失）。在第 25、100 和 200 步，模型各写一段样本，这样事后就能看到学习的各个阶段（就像 Karpathy 在“The Unreasonable Effectiveness of RNNs”一文中所做的那样）。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 monitor = TrainingMonitor(title="LSTM 2×64")
@@ -285,7 +285,7 @@ print(f"the LSTM: {in_top1:.0%} and {in_top5:.0%}.")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · 同等规模的 RNN、GRU 与 LSTM
 #
-# 公平的比较要给每种循环单元**相同的参数量**和**相同的预算**（步数、批量大小、学习率）。每层中，普通循环神经网络（RNN）有一组权重，GRU（门控循环单元，笔记里叫门限回归单元）有三组，LSTM 有四组，所以在同等规模下 RNN 分到的隐藏单元最多。这里每个模型的规模都与一个 32 个隐藏单元的两层 LSTM 相同。每个模型用三个随机种子各训练 8,000 步，这足以让曲线稳定下来（下面会检验），或者表明它们稳定不下来。这要训练好几分钟，所以包预先运行了一次，即 `lstm_lesson.experiments.char_race` 里的 `char_race()`，并把结果存在 `assets/results/char_race.json`；本节读取这个结果（测试会重新计算其中一部分）。
+# 公平的比较要给每种循环单元**相同的参数量**和**相同的预算**，即相同的步数、批量大小（batch size）和学习率。每层中，普通循环神经网络（RNN）有一组权重，GRU（门控循环单元，笔记里叫门限回归单元）有三组，LSTM 有四组，所以在同等规模下 RNN 分到的隐藏单元最多。这里每个模型的规模都与一个 32 个隐藏单元的两层 LSTM 相同。每个模型用三个随机种子各训练 8,000 步，这足以让曲线稳定下来（下面会检验），或者表明它们稳定不下来。这要训练好几分钟，所以包预先运行了一次，即 `lstm_lesson.experiments.char_race` 里的 `char_race()`，并把结果存在 `assets/results/char_race.json`；本节读取这个结果（测试会重新计算其中一部分）。
 
 # %% slideshow={"slide_type": "fragment"}
 budget = char_model_num_params("lstm", vocab.size, 32, 2)
