@@ -50,7 +50,7 @@
 #
 # 它把课程复制到你自己的文件夹 `lstm-lesson-notebooks/`：在那里随便改，`lstm-lesson reset 02`
 # 会把第 02 课恢复原样。没有 `make` 时（Windows）：先 `pip install -e ".[test]"`，再 `lstm-lesson lab`。
-# 中文版用 `lstm-lesson lab --lang zh` 打开，英文版用不加参数的 `lstm-lesson lab`。
+# 中文版用 `lstm-lesson lab --lang zh` 打开，英文版直接用 `lstm-lesson lab`。
 # JupyterLab 的界面也可以换成中文：`pip install jupyterlab-language-pack-zh-cn`，
 # 然后选 **Settings → Language → 中文**。
 #
@@ -60,7 +60,7 @@
 #
 # 每个单元格都带有幻灯片元数据，教师可以把一课当作 reveal.js 幻灯片投影：`lstm-lesson slides`
 # 为每个 notebook 在 `build/slides/` 下写一份幻灯片，所用的库就放在旁边，不联网也能打开；
-# `lstm-lesson handouts` 把它们打印成 PDF。教师请看：不含答案的学生版用 `lstm-lesson student OUT`
+# `lstm-lesson handouts` 把它们打印成 PDF。教师请注意：不含答案的学生版用 `lstm-lesson student OUT`
 # 生成，教师指南在 `docs/teachers.md`。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -149,7 +149,7 @@ display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[3])))
 display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[4])))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# 有三个名字撞车了：deeplearning.ai 的 **update gate Γu** 是 LSTM 的*输入门* i；笔记里的
+# 有三个名字容易混淆：deeplearning.ai 的 **update gate Γu** 是 LSTM 的*输入门* i；笔记里的
 # **更新门**是单元状态的更新 c_t；GRU 的**更新门（update gate）z**（d2l-zh：更新门 Z_t）又是第三样东西。
 # 笔记把每个 sigmoid 因子都叫作**遗忘因子**：既指 f_t，也指学习门里的 i_t 和输出门里的 o_t。
 # `glossary_table(columns=["notes", "attributes", "meaning"])` 列出包在哪里计算每个术语。

@@ -18,7 +18,7 @@
 #
 # **01 · 普通循环神经网络（RNN）：一个方程、一份记忆，以及记忆为什么短**
 #
-# 1. 笔记里的方程：先在一个只有 2 个单元的网络上手算，再用包来算。
+# 1. 笔记里的方程：先在一个只有 2 个隐藏单元（hidden unit）的网络上手算，再用包来算。
 # 2. 笔记里的故事（对照森林的记忆来看一张狼的图片），做成一个可运行的玩具模型。
 # 3. 记忆为什么会消退：跟踪一个脉冲 50 步。
 # 4. 一个测量记忆的实验：回忆 *k* 步之前看到的正负号。
@@ -56,8 +56,8 @@ set_language("zh")  # 包打印的内容用中文（English: set_language("en")�
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # $$ s_t = \tanh\big(W\,[s_{t-1},\, x_t] + b\big) $$
 #
-# 一个权重矩阵 $W$ 作用在一个向量上：上一步的状态（state）和当前输入拼接而成。
-# 包用两个矩阵写同一件事，$h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$，并且用行向量（一个小批量
+# 一个权重矩阵 $W$ 作用在上一步状态（state）和当前输入拼成的一个向量上。
+# 包里把同一件事写成两个矩阵，$h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$，并且用行向量（一个批量
 # 就是若干行叠在一起）：$[h_{t-1}, x_t]\,W$，其中 $W = \begin{bmatrix} W_h \\ W_x \end{bmatrix}$。
 # 笔记用列向量，它的 $W$ 是这里的转置。
 
@@ -89,8 +89,8 @@ for t, x in enumerate(xs, start=1):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 包里的 `RNNCell` 算出同样的数
 #
-# 把我们的权重交给这个单元，用 `dynamic_rnn` 在三个输入上展开
-# （批量大小为 1、3 个时间步（time step）、1 个输入），然后比较。
+# 把我们的权重填进这个 `RNNCell`，用 `dynamic_rnn` 在三个输入上展开：3 个时间步（time step），
+# 批量大小（batch size）为 1，输入维度为 1。然后比较。
 
 # %% slideshow={"slide_type": "fragment"}
 cell = RNNCell(input_size=1, hidden_size=2)
@@ -114,9 +114,9 @@ print("By hand == RNNCell at every step, and [h, x]·W == h·W_h + x·W_x.")
 #
 # > 当前输入：狼的图像  长期记忆：自然、森林  短期记忆：松鼠和树 ---> 输出：狼概率和新的长期短期记忆
 #
-# 一个可运行的玩具模型。**这里的编码是为了演示而编的：**每个事件是三个数（有多野、有多居家、
+# 一个可运行的玩具模型。**这里的编码是为了演示而编的**：每个事件是三个数（有多野、有多居家、
 # 有多像动物），2 单元 RNN 的权重是手动设定的（单元 0 收集“野性”的证据，单元 1 收集“居家”的证据，
-# 每一步各保留自身的 0.7）。这里什么都没有训练。
+# 每一步各保留自身的 0.7）。这里没有任何训练。
 #
 # RNN 的输出*就是*它的状态 $h_t$（两个数），正如笔记所说。“狼还是狗”由一个单独的读出层从这个输出中读出，
 # 它和下面回忆实验放在 RNN 之上的 `Dense` 层是同一种层：这里权重手动设为 $[4, -4]$，再接一个 sigmoid，
@@ -176,8 +176,8 @@ print("unit 0 (wild) over the first 6 steps:", states[:6, 0].round(3))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # 问问全班：要让“forest”（森林）熬过 10 个空白步和一张沙发，我们需要什么？需要一份记忆：
-# 除非有什么决定擦掉它，否则一直保留，而且和短期状态分开。这就是长短期记忆网络（LSTM）的
-# 单元状态（cell state，d2l-zh 称记忆元），第 2 课。
+# 除非有什么决定擦掉它，否则一直保留，而且和短期状态分开。这就是第 2 课要讲的长短期记忆网络（LSTM）的
+# 单元状态（cell state，d2l-zh 称记忆元）。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 记忆为什么短：跟踪一个脉冲
@@ -211,7 +211,7 @@ assert traces[1.2][-1] > 10 * traces[1.2][0] and traces[1.2].max() <= 4.0  # 16 
 print("Below 1: gone in about 20 steps. At 1: kept. Above 1: amplified until tanh saturates.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 大于 1 也治不了：被放大的脉冲让状态一直处于饱和，之后的输入几乎推不动它，
+# λ₁ 大于 1 也无济于事：被放大的脉冲让状态一直处于饱和，之后的输入几乎推不动它，
 # 梯度还会爆炸（exploding gradients，第 4 课）。普通 RNN 只能停在略低于 1 的地方，
 # 而且仍然按几何级数遗忘。
 #

@@ -20,10 +20,10 @@
 #
 # 1. 三种单元并排：方程、每个门看到什么、用大白话讲 GRU。
 # 2. 两种窥视孔，以及同样大小下的参数量，由单元本身算出。
-# 3. 两种 GRU：arXiv 1406.1078 v1（以及 PyTorch）对 v3，输入相同。
+# 3. 两种 GRU：arXiv 1406.1078 v1（也是 PyTorch 的）与 v3，在相同的输入上对比。
 # 4. 长时滞（long lag）任务上的一场公平比赛：起作用的是单元，还是门的偏置？
 # 5. 哪些门重要：仿照 Greff et al. (2017) 测量。
-# 6. 门探索器，这次驱动窥视孔 LSTM 和 GRU。
+# 6. 门探索器（gate explorer），这次驱动窥视孔 LSTM 和 GRU。
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # > 一些新的LSTM框架
@@ -71,14 +71,14 @@ notebook_start = time.perf_counter()
 # | 状态 | $(h_t, c_t)$ | $(h_t, c_t)$ | 只有 $h_t$ |
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 窥视孔 LSTM 就是门还会看长期记忆的 LSTM，每个隐藏单元一个权重（对角矩阵，而不是满矩阵；
+# 窥视孔 LSTM 就是门也能看到长期记忆的 LSTM，每个隐藏单元（hidden unit）一个权重（对角矩阵，而不是满矩阵；
 # 第 2 节给出矩阵版本）。
 #
 # **用大白话讲 GRU，并放进四个门的故事里。** 一份记忆 $h$，两个门：
 #
-# - **更新门（update gate）**$z$ 同时充当遗忘门和学习门：保留旧状态的 $z$，写入候选隐状态的 $1 - z$。
-#   用笔记的话说，$z$ 是遗忘门的因子，$1 - z$ 是学习门的因子；两者之和总是 1（LSTM 的 $f$ 和 $i$ 则不必）。
-# - **重置门（reset gate）**$r$ 决定*候选隐状态*能读到多少旧状态。d2l 是这么说的（用 d2l-zh 的译文）：
+# - **更新门（update gate）** $z$ 同时充当遗忘门和学习门：保留旧状态的 $z$，写入候选隐状态的 $1 - z$。
+#   用笔记的话说，$z$ 是遗忘门的因子，$1 - z$ 是学习门的因子；两者之和总是 1（LSTM 的 $f$ 和 $i$ 则不一定）。
+# - **重置门（reset gate）** $r$ 决定*候选隐状态*能读到多少旧状态。d2l 是这么说的（用 d2l-zh 的译文）：
 #   重置门有助于捕获序列中的短期依赖关系，更新门有助于捕获序列中的长期依赖关系。
 #   $r \approx 0$ 让候选隐状态只取决于当前输入（从头开始）；$z \approx 1$ 让旧状态原样传下去，不论多久。
 # - 没有输出门（使用门），也没有单独的单元状态（cell state，d2l-zh 称记忆元）：状态原样输出。
@@ -145,7 +145,7 @@ assert min(gate_response(peep, x, h_prev, c_prev).values()) > 1e-6
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # 输出门看的是哪个单元状态，$c_{t-1}$ 还是新的 $c_t$？让 $c_t$ 与 $c_{t-1}$ 无关：关闭遗忘门
-# （偏置 −40，于是 $f = 0$ 精确成立），并去掉输入门的窥视孔。如果 $o$ 看的是 $c_{t-1}$，它仍然会动：
+# （偏置 −40，使 $f$ 恰好等于 0），并去掉输入门的窥视孔。如果 $o$ 看的是 $c_{t-1}$，它仍然会动：
 
 # %% slideshow={"slide_type": "fragment"}
 shut = PeepholeLSTMCell(3, H, seed=1)
@@ -242,7 +242,7 @@ print(f"Package cells counted with num_params(), equal to the formulas. The GRU 
 #
 # $$n = \tanh\big(x W_{xn} + b_{xn} + r \odot (h_{t-1} W_{hn} + b_{hn})\big)$$
 #
-# 包遵循 v1 和 PyTorch，所以训练好的权重可以在两者之间精确搬运；这需要把第二个偏置 $b_{hn}$ 放进重置门里。
+# 包遵循 v1 和 PyTorch，所以训练好的权重可以在两者之间精确搬运；这就需要第二个偏置 $b_{hn}$，并让重置门也乘在它上面。
 # 两者更新状态的方式相同：$h_t = (1 - z) \odot n + z \odot h_{t-1}$（colah 则把 $z$ 写在新状态上，
 # $h_t = (1 - z) \odot h_{t-1} + z \odot \tilde h$：同一个单元，只是 $z$ 和 $1 - z$ 对调）。
 
@@ -282,11 +282,12 @@ print("With the reset gate fully open (r = 1) they agree: the difference is only
 # 最后，单元必须对两个被标记的数值输出 $0.5 + (X_1 + X_2)/4$，这两个数值至少出现在 $T/2$ 步之前。
 # 误差低于 0.04 的序列算作正确。
 #
-# **比赛：** LSTM、窥视孔 LSTM 和 GRU，都是 16 个隐藏单元，T = 30。每种都分带和不带一个“默认记住”的偏置 3：
-# LSTM 的遗忘门偏置、GRU 的更新门偏置（$\sigma(3) = 0.95$：在学到别的之前，每步保留 95% 的记忆）。
-# 每种三个随机种子（seed），同一个种子下各单元用相同的数据。Adam（学习率 0.01），每步 32 条序列，
-# 按 1 做梯度裁剪（gradient clipping）；一次运行在 256 条检查序列上答对 95% 即算*解决*了任务，并就此停止。
-# 预算：每次运行 600 步（19,200 条序列），是步数，从不是时间限制。平凡基线：总是回答 0.5，约能答对 15% 的序列。
+# **比赛：** LSTM、窥视孔 LSTM 和 GRU，都是 16 个隐藏单元，T = 30。每种单元都分别在有、无“默认记住”
+# 偏置（取 3）的情况下训练：即 LSTM 的遗忘门偏置、GRU 的更新门偏置（$\sigma(3) = 0.95$：在学到别的之前，
+# 每步保留 95% 的记忆）。每种三个随机种子（seed），同一个种子下各单元用相同的数据。Adam（学习率 0.01），
+# 每步 32 条序列，按 1 做梯度裁剪（gradient clipping）；一次运行在 256 条检查序列上答对 95% 即算*解决*了
+# 任务，并就此停止。预算：每次运行 600 步（19,200 条序列），按步数计，绝不按时间限制。
+# 平凡基线：总是回答 0.5，约能答对 15% 的序列。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 一个种子，现场训练
@@ -386,7 +387,7 @@ print("Between the cells (with the bias), the median steps to solve differ by le
 # ## 5 · 哪些门重要？仿照 Greff et al. (2017) 测量
 #
 # Greff, Srivastava, Koutník, Steunebrink & Schmidhuber 的 "LSTM: A Search Space Odyssey"（IEEE TNNLS 2017；
-# arXiv 1503.04069）以他们的**标准 LSTM（vanilla LSTM，带窥视孔）**为基础，在语音、手写和音乐上训练了
+# arXiv 1503.04069）在语音、手写和音乐任务上训练了他们的 **vanilla LSTM（带窥视孔的标准 LSTM）** 的
 # 八种变体（5,400 次运行）。他们的摘要说：没有哪种变体显著优于标准 LSTM，而**遗忘门**（NFG 去掉它）
 # 和**输出激活函数**（NOAF）是它最关键的部件。他们的结论还补充：耦合输入门和遗忘门（CIFG）、去掉窥视孔（NP）
 # 都能简化 LSTM，而不会显著损害性能；只要单元状态无界，就需要输出激活函数。
@@ -428,8 +429,8 @@ print("Every other variant solved the task with every seed, all within the 3-see
 #
 # - **一致：** CIFG 和窥视孔在这里没有可测量的代价。（我们的 CIFG 耦合成 i = 1 − f，Greff 写的是 f = 1 − i；
 #   遗忘门偏置为 3 时，我们的 CIFG 起步时 i ≈ σ(−3) = 0.05，相当于一个标准 LSTM 没有的输入门偏置，
-#   所以它解得快，并不能说明耦合本身怎样。）
-# - **不同：** 没有遗忘门（NFG）或没有输出激活（NOAF）时，我们的单元和其余变体一样好，差别在三个种子的波动之内。
+#   所以它解得快，并不说明耦合本身有什么作用。）
+# - **不同：** 没有遗忘门（NFG）或没有输出激活函数（NOAF）时，我们的单元和其余变体一样好，差别在三个种子的波动之内。
 #   一条加法问题序列是从全新状态开始的 30 步，而遗忘门偏置 3 让 c 保持较小：单元状态始终有界，
 #   正是 Greff et al. 认为输出激活不必要的情形；而且从来不需要遗忘什么（第 2 课在一条长数据流上测过
 #   没有 f 会出什么问题）。Greff 的语音、手写和音乐序列要长得多。真正破坏我们任务的是去掉输入门：
@@ -457,7 +458,7 @@ display(SVG(cell_diagram_svg(preset_values("peephole", "keep everything"))))
 display(SVG(cell_diagram_svg(preset_values("gru", "overwrite"))))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 答案，算出来
+# ### 答案：算出来看
 #
 # GRU 在更新门 $z$ 打开时保持状态（$z \to 1$：全部保留）；有窥视孔时，一份大的记忆会让它自己的遗忘门保持打开。
 
@@ -574,7 +575,7 @@ assert feedback
 # - 去掉部件（仿照 Greff et al. 2017）：没有输入门就什么也学不到；CIFG 和窥视孔没有代价；
 #   在从不重置的数据流上，遗忘门很重要（第 2 课）。
 #
-# **下一课（第 4 课）：**那个偏置为什么重要：梯度消失与梯度爆炸（vanishing/exploding gradients），实测。
+# **下一课（第 4 课）：** 那个偏置为什么重要：梯度消失与梯度爆炸（vanishing/exploding gradients），实测。
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
 print(f"Whole notebook: {time.perf_counter() - notebook_start:.0f} s elapsed")
