@@ -29,8 +29,8 @@
 # | 00 | 从这里开始 | 怎样运行本系列；术语表在哪里 |
 # | 01 | RNN 的记忆 | 网络怎样把过去装进一个状态向量？又忘得多快？ |
 # | 02 | LSTM 的门 | 长短期记忆网络（LSTM）的学习门、遗忘门、记忆门和使用门各计算什么（i, f, g, o）？ |
-# | 03 | LSTM 的变体：GRU 与窥视孔 | 门控循环单元（GRU）和窥视孔连接（peephole connections）改变了什么？ |
-# | 04 | 梯度消失与梯度爆炸 | 普通 RNN 为什么学不会长时滞（long lag）的依赖？LSTM 的单元状态（cell state）怎样解决这个问题？ |
+# | 03 | LSTM 的变体：GRU 与窥视孔 | 门限回归单元（GRU，标准译名门控循环单元）和窥视孔连接（peephole connections）改变了什么？ |
+# | 04 | 梯度消失与梯度爆炸 | 普通 RNN 为什么学不会长时滞（long lag）的依赖？LSTM 的单元状态（cell state，d2l-zh 称记忆元）怎样解决这个问题？ |
 # | 05 | 批量处理 | 一条长序列怎样切成 `batch_size` 行、每个窗口 `n_steps` 步？ |
 # | 06 | 字符级 LSTM | 堆叠 LSTM 能否在 CPU 上几分钟内学会写文本？ |
 # | 07 | 从 numpy 到框架 | 这些权重怎样搬到 PyTorch、Keras 和 TensorFlow？ |
@@ -161,7 +161,7 @@ display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[4])))
 # 幻灯片里的滑块背后没有内核（kernel）：能拖动，但什么也不会重画。下面这些需要实时运行的
 # notebook（JupyterLab，先 **Run All**）：
 #
-# | 课 | 控件 | 课堂上用它做什么 |
+# | 课 | 交互控件 | 课堂上用它做什么 |
 # |---|---|---|
 # | 01 | `PulseExplorer` | 拖动 λ₁ 和脉冲大小，看记忆怎样消退 |
 # | 02 | `GateExplorer("lstm")`, `UnrollExplorer` | 手动设置各门的偏置；沿一个短语逐步查看各门 |
@@ -169,7 +169,7 @@ display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[4])))
 # | 04 | `GradientFlowExplorer` | 拖动 λ₁ 和遗忘门偏置，看梯度随时滞怎样变化 |
 # | 05 | `BatchGridWidget` | 改变 batch_size 和 n_steps，看窗口怎样移动 |
 #
-# 每个控件在幻灯片里还有一张静态图（它下方的 SVG），可用于讲义。
+# 每个交互控件在幻灯片里还有一张静态图（它下方的 SVG），可用于讲义。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 下一课

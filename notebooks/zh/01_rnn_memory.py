@@ -57,8 +57,8 @@ set_language("zh")  # 包打印的内容用中文（English: set_language("en")�
 # $$ s_t = \tanh\big(W\,[s_{t-1},\, x_t] + b\big) $$
 #
 # 一个权重矩阵 $W$ 作用在上一步状态（state）和当前输入拼成的一个向量上。
-# 包里把同一件事写成两个矩阵，$h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$，并且用行向量（一个批量
-# 就是若干行叠在一起）：$[h_{t-1}, x_t]\,W$，其中 $W = \begin{bmatrix} W_h \\ W_x \end{bmatrix}$。
+# 包里把同一件事写成两个矩阵，$h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$，并且用行向量
+# （一个批次就是若干行叠在一起；批次即 batch，d2l-zh 称小批量）：$[h_{t-1}, x_t]\,W$，其中 $W = \begin{bmatrix} W_h \\ W_x \end{bmatrix}$。
 # 笔记用列向量，它的 $W$ 是这里的转置。
 
 # %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
@@ -314,15 +314,15 @@ print(f"Delay 32: every seed at chance (best {longest.max():.0%}; guessing 50%).
 # 的信号，到达时已被乘上一个极小的因子。第 2 课加入一份不会被乘没的记忆，并重做这个测量。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 每个练习都有一个自检，它会告诉你*哪一项*错了。在新的单元格里写下答案，再调用自检。
-# 每个练习后面有一个折叠的单元格，里面是完整的解答：先自己试，再有意打开它。
-# （每个折叠单元格也会用自检检查它的解答；输出在你打开之前一直折叠着。）
+# 每个练习都有一个自测，它会告诉你*哪一项*错了。在新的单元格里写下答案，再调用自测。
+# 每个练习后面的折叠单元格里有参考答案：先自己试，再有意打开它。
+# 每个折叠单元格也会用自测检查它的参考答案；输出在你打开之前一直折叠着。
 #
 # ### 练习 1：两个矩阵拼成一个
 # 用 `W_h` 和 `W_x` 构造 `W`，使 `np.concatenate([h, x]) @ W == h @ W_h + x @ W_x`。
-# 自检：`check_concat_weights(W)`。
+# 自测：`check_concat_weights(W)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution. [h, x] @ W = h @ W[:H] + x @ W[H:]: the first H rows multiply h, so they are W_h.
@@ -335,7 +335,7 @@ print(check_concat_weights(np.vstack([RNN_EXAMPLE["W_x"], RNN_EXAMPLE["W_h"]])))
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 2：手算一步
 # 用上面的权重，取 `h_prev = [0.5, -0.5]`、`x = [2.0]`，用纸笔和计算器算出 $h_t$
-# （保留三位小数即可）。自检：`check_rnn_state([h1, h2])`。
+# （保留三位小数即可）。自测：`check_rnn_state([h1, h2])`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution.
@@ -350,9 +350,9 @@ assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 3：实现这一步
-# 为一个批量写出 `rnn_step(x, h_prev, W_x, W_h, b)`：x 的形状是 (batch, input)，h_prev 是
-# (batch, hidden)；返回新的 h (batch, hidden)。自检每次只保留一项来运行它（其余项置零），
-# 所以能告诉你哪一项错了。自检：`check_rnn_step(rnn_step)`。
+# 为一个批次写出 `rnn_step(x, h_prev, W_x, W_h, b)`：x 的形状是 (batch, input)，h_prev 是
+# (batch, hidden)；返回新的 h (batch, hidden)。自测每次只保留一项来运行它（其余项置零），
+# 所以能告诉你哪一项错了。自测：`check_rnn_step(rnn_step)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: rows are sequences, so the weights multiply from the right.
@@ -367,8 +367,8 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 4：一个脉冲能持续多久？
 # 取 λ₁ = 0.9，脉冲很小（于是 tanh 近似恒等映射，‖h_t‖ = 0.9ᵗ ‖h_0‖）：多少步之后脉冲第一次
-# 低于初始值的 1%？然后和控件对照。
-# 自检：`check_memory_span(steps, scale=0.9)`。
+# 低于初始值的 1%？然后和交互控件对照。
+# 自测：`check_memory_span(steps, scale=0.9)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: 0.9^t < 0.01  <=>  t > ln 0.01 / ln 0.9 = 43.7, so the first whole step is 44.

@@ -16,14 +16,14 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 循环神经网络如何记忆
 #
-# **03 · 长短期记忆网络（LSTM）的亲戚：门控循环单元（GRU）与窥视孔 LSTM**
+# **03 · 长短期记忆网络（LSTM）的亲戚：门限回归单元（GRU）与窥视孔 LSTM**
 #
 # 1. 三种单元并排：方程、每个门看到什么、用大白话讲 GRU。
 # 2. 两种窥视孔，以及同样大小下的参数量，由单元本身算出。
 # 3. 两种 GRU：arXiv 1406.1078 v1（也是 PyTorch 的）与 v3，在相同的输入上对比。
 # 4. 长时滞（long lag）任务上的一场公平比赛：起作用的是单元，还是门的偏置？
 # 5. 哪些门重要：仿照 Greff et al. (2017) 测量。
-# 6. 门探索器（gate explorer），这次驱动窥视孔 LSTM 和 GRU。
+# 6. 门控探索器（gate explorer），这次驱动窥视孔 LSTM 和 GRU。
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # > 一些新的LSTM框架
@@ -76,12 +76,13 @@ notebook_start = time.perf_counter()
 #
 # **用大白话讲 GRU，并放进四个门的故事里。** 一份记忆 $h$，两个门：
 #
-# - **更新门（update gate）** $z$ 同时充当遗忘门和学习门：保留旧状态的 $z$，写入候选隐状态的 $1 - z$。
+# - **更新门（update gate）** $z$ 同时充当遗忘门和学习门：保留旧状态的 $z$，写入候选值的 $1 - z$。
 #   用笔记的话说，$z$ 是遗忘门的因子，$1 - z$ 是学习门的因子；两者之和总是 1（LSTM 的 $f$ 和 $i$ 则不一定）。
-# - **重置门（reset gate）** $r$ 决定*候选隐状态*能读到多少旧状态。d2l 是这么说的（用 d2l-zh 的译文）：
+# - **重置门（reset gate）** $r$ 决定*候选值*能读到多少旧状态。d2l 是这么说的（用 d2l-zh 的译文）：
 #   重置门有助于捕获序列中的短期依赖关系，更新门有助于捕获序列中的长期依赖关系。
-#   $r \approx 0$ 让候选隐状态只取决于当前输入（从头开始）；$z \approx 1$ 让旧状态原样传下去，不论多久。
-# - 没有输出门（使用门），也没有单独的单元状态（cell state，d2l-zh 称记忆元）：状态原样输出。
+#   $r \approx 0$ 让候选值只取决于当前输入（从头开始）；$z \approx 1$ 让旧状态原样传下去，不论多久。
+# - 没有输出门（使用门），也没有单独的单元状态（cell state，d2l-zh 称记忆元）：
+#   隐层状态（hidden state，d2l-zh 称隐状态）原样输出。
 
 # %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(SVG(peephole_cell_svg()))
@@ -438,7 +439,7 @@ print("Every other variant solved the task with every seed, all within the 3-see
 # - **这是什么：** 一个小任务、16 个隐藏单元、三个种子、800 步。它是去读论文的理由，不能代替论文。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · 门探索器：窥视孔 LSTM 与 GRU
+# ## 6 · 门控探索器：窥视孔 LSTM 与 GRU
 #
 # 第 2 课的探索器能驱动包里任何一种单元（只用一个隐藏单元）：输入和每个门的偏置都有滑块，图会按这些值重画。
 #
@@ -475,16 +476,16 @@ print(f"c_prev = 2, all biases 0: forget gate f = {plain['f']:.3f} without peeph
 assert abs(plain["f"] - 0.5) < 1e-12 and peek["f"] > 0.85
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 每个练习都有一个自检，会指出错的是哪一项。在新的单元格里写下答案，再调用自检。每个练习后面有一个折叠的
-# 单元格，里面是完整的解答：先自己试，再有意打开它。（每个折叠单元格也会用自检检查它的解答；
-# 输出在你打开之前一直折叠着。）
+# 每个练习都有一个自测，会指出错的是哪一项。在新的单元格里写下答案，再调用自测。
+# 每个练习后面的折叠单元格里有参考答案：先自己试，再有意打开它。
+# 每个折叠单元格也会用自测检查它的参考答案；输出在你打开之前一直折叠着。
 #
 # ### 练习 1：GRU 的一步
-# 按包的约定（重置作用在矩阵乘法之后），为一个批量写出 `gru_step(x, h_prev, params)`。`params` 包含
+# 按包的约定（重置作用在矩阵乘法之后），为一个批次写出 `gru_step(x, h_prev, params)`。`params` 包含
 # W_x (input, 3H)、W_h (H, 3H)、b_x 和 b_h (3H,)，按 r, z, n 分块。
-# 自检：`check_gru_step(gru_step)`。
+# 自测：`check_gru_step(gru_step)`。
 
 # %% slideshow={"slide_type": "fragment"}
 def gru_step_first_try(x, h_prev, params):  # a first attempt
@@ -523,7 +524,7 @@ assert feedback
 # ### 练习 2：窥视孔的一步
 # 写出 `peephole_step(x, h_prev, c_prev, params)`，返回 `(h, c)`。`params`：W_x (input, 4H)、
 # W_h (H, 4H)、b (4H,)，按 i, f, g, o 分块，以及窥视孔权重 p_i, p_f, p_o (H,)。
-# 自检：`check_peephole_step(peephole_step)`。
+# 自测：`check_peephole_step(peephole_step)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: i and f peek at c_prev; o is computed AFTER the new c and peeks at it.
@@ -545,7 +546,7 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 3：数权重
 # 写出 `count_params(kind, input_size, hidden_size)`，支持 "rnn"、"lstm"、"peephole" 和 "gru"
-# （即包里的单元，含偏置），不要构造单元。自检：`check_param_count(count_params)`。
+# （即包里的单元，含偏置），不要构造单元。自测：`check_param_count(count_params)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: blocks × (input weights + recurrent weights + bias), plus the extras.
@@ -564,7 +565,7 @@ assert feedback
 # ## 要点
 #
 # - GRU 把遗忘门和输入门合并成一个更新门 $z$（保留 $z$，写入 $1 - z$），也没有单独的单元状态；
-#   它的重置门决定候选隐状态读取多少旧状态。
+#   它的重置门决定候选值读取多少旧状态。
 # - 窥视孔 LSTM 让 i 和 f 看到 $c_{t-1}$，让 o 看到新的 $c_t$：Gers & Schmidhuber (2000) 用对角权重，
 #   $3H$ 个；colah 的博文和 Udacity 的课程用满矩阵，$3H^2$ 个。
 # - 同样大小下，GRU 的权重是 LSTM 的 3/4 到 4/5（H = 128 时 75%，H = 16 时 79%）。

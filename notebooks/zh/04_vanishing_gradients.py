@@ -28,7 +28,7 @@
 # %% [markdown] slideshow={"slide_type": "notes"}
 # 教师路线（一节课，约 50 分钟）。投影：第 1 节的第一张幻灯片和雅可比矩阵的核对；第 2 节的上界和
 # Hochreiter 的 |w| < 4（除非有人问起，否则跳过“更大的权重也无济于事”）；第 3 节的图，然后把交互
-# 控件和它的“动手试试”检查放在一起做；第 4 节 1,000 步的传送带、“写入—保持—读出”表和 ∏f 那张幻灯片；
+# 控件和它的“动手试试”自测放在一起做；第 4 节 1,000 步的传送带、“写入—保持—读出”表和 ∏f 那张幻灯片；
 # 第 5 节的悬崖图和“训练中的 λ1”；第 6 节的规则、基线和表 7。课后作业：“更大的权重也无济于事”、
 # “这堵墙有多薄？”、梯度裁剪的曲线图、截断 BPTT，以及练习 1–4。
 
@@ -245,7 +245,7 @@ print("Other draws of the weights move these numbers (the Try-it below measures 
 print("LSTM: forget bias 0 loses it as badly (< 1e-10); forget bias 3 keeps a usable share (> 1e-2).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 为什么要遗忘门偏置（forget bias）：单元状态（cell state，d2l-zh 中称记忆元）上的误差每一步都要乘以
+# 为什么要遗忘门偏置（forget bias）：单元状态（cell state，d2l-zh 称记忆元）上的误差每一步都要乘以
 # $f_t$（第 4 节）。刚初始化的门大约停在 $\sigma(b_f)$ 附近，所以仅单元状态这条路径就大约保留
 # $\sigma(b_f)^{99}$：
 
@@ -264,7 +264,7 @@ print("survives than σ(b_f)^99. But both rank the biases alike: a larger forget
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **动手试试。** RNN 的 $\lambda_1$ 和 LSTM 的遗忘门偏置。RNN 的曲线在哪里从消失转为爆炸？答案
-# 取决于权重的随机抽取，所以检查会测 8 组权重：λ1 最大到多少时，每一组往回 99 步后保留的都不到
+# 取决于权重的随机抽取，所以自测会测 8 组权重：λ1 最大到多少时，每一组往回 99 步后保留的都不到
 # 1e-2？λ1 从多少起，每一组保留的都超过 1？哪个遗忘门偏置能让每一组都至少保留 1%？
 # 把答案写在交互控件后面的单元格里，然后运行它。
 
@@ -653,7 +653,7 @@ print("Any success rate near 15% means nothing was learned; every rate below is 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # T = 50（时滞 ≥ 25）。一个 16 个单元、遗忘门偏置为 3 的 LSTM，和一个 32 个单元的普通 tanh RNN
-# （权重数量大致相同），都用 Adam（学习率 0.01）训练，每个小批量（minibatch）是 32 条新生成的序列，
+# （权重数量大致相同），都用 Adam（学习率 0.01）训练，每个批次（batch，d2l-zh 称小批量）是 32 条新生成的序列，
 # 裁剪阈值为 1，直到 256 条校验序列答对 95%，或用完同样的 3,000 步预算为止；各 3 个种子。然后像
 # 论文那样，用 2,560 条新序列测试。这场比赛大约要一分钟，所以本包只跑了一次
 # （`lstm_lesson.experiments.adding_experiments` 中的 `long_lag_race()`）并存下了结果；测试会重算
@@ -766,16 +766,16 @@ print("Windows of 10 and 20 steps, shorter than every lag: no run solved it, all
 print("A window as long as the sequence: every run solved it. Recompute: truncation_race() (about a minute).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 每道练习都有一个自检，会指出错在哪一项。把答案写在新的单元格里，然后调用检查函数。每道题后面的
-# 折叠单元格里有完整解答：请先自己尝试，再特意打开它。给出的“第一次尝试”都是常见错误；笔记本不打印
-# 对它们的判定（`assert not first_try`）：打印它，或打印你自己尝试的判定，就能读到提示。（会打印的
-# 检查都是在完整解答上运行的。）
+# 每道练习都有一个自测，会指出错在哪一项。把答案写在新的单元格里，然后调用自测。
+# 每道题后面的折叠单元格里有参考答案：请先自己尝试，再特意打开它。
+# 给出的“第一次尝试”都是常见错误；notebook 不打印对它们的判定（`assert not first_try`）：打印它，或打印你自己尝试的判定，就能读到提示。
+# 会打印结论的自测都是在参考答案上运行的。
 #
 # ### 练习 1：乘积中的一个因子
 # 编写 `rnn_jacobian(h_prev, h_t, W_h)`，返回本包 RNN 的 (H, H) 矩阵 $\partial h_t / \partial
-# h_{t-1}$，第 [i, j] 个元素为 ∂h_t[i]/∂h_{t−1}[j]。检查：`check_rnn_jacobian(rnn_jacobian)`。
+# h_{t-1}$，第 [i, j] 个元素为 ∂h_t[i]/∂h_{t−1}[j]。自测：`check_rnn_jacobian(rnn_jacobian)`。
 
 # %% slideshow={"slide_type": "fragment"}
 def rnn_jacobian_first_try(h_prev, h_t, W_h):  # a common first attempt
@@ -801,7 +801,7 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 2：Pascanu 的条件
 # 编写 `vanishing_guaranteed(W_hh, activation)`：当 λ1 < 1/γ 保证梯度消失时返回 True（activation
-# 为 "tanh" 或 "sigmoid"）。检查：`check_vanishing_guaranteed(vanishing_guaranteed)`。
+# 为 "tanh" 或 "sigmoid"）。自测：`check_vanishing_guaranteed(vanishing_guaranteed)`。
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: the largest SINGULAR value (not the largest eigenvalue, not the Frobenius norm).
@@ -824,10 +824,10 @@ assert not check_vanishing_guaranteed(by_eigenvalues)  # print it to read why
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 3：算法 1
 # 编写 `clip(grads, threshold)`：给定一个由梯度数组组成的 dict，返回一个新的 dict；当这些梯度的全局
-# 范数达到阈值时，把它们一起按比例缩小。检查：`check_clip(clip)`。
+# 范数达到阈值时，把它们一起按比例缩小。自测：`check_clip(clip)`。
 #
 # （逐个数值单独裁剪，比如 Karpathy 的 min-char-rnn 里的 `np.clip(g, -5, 5)`，是许多人在用的正当
-# 替代做法；但它会改变梯度的方向，也不是这个检查要求的 Pascanu 算法 1。）
+# 替代做法；但它会改变梯度的方向，也不是这个自测要求的 Pascanu 算法 1。）
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: ONE norm over all arrays; the same factor for every array keeps the direction.
@@ -848,7 +848,7 @@ assert not by_value  # clipping each number on its own is not Algorithm 1 (print
 # ### 练习 4：有泄漏的传送带
 # 给定第 1..T 步的遗忘门 `f`（形状 (T, H)），返回沿单元状态路径的 $\partial c_T / \partial c_0$，
 # 形状 (H,)。然后先在纸上预测：f = 0.953 时，500 步后还剩多少误差（第 4 节打印了 10、100 和
-# 1,000 步的结果），再与你的函数比较。检查：`check_carousel_factor(carousel_factor)`。
+# 1,000 步的结果），再与你的函数比较。自测：`check_carousel_factor(carousel_factor)`。
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: c_t = f_t c_{t-1} + ..., so each step multiplies by its own f_t.
@@ -880,7 +880,7 @@ assert np.isclose(carousel_factor_solution(f500)[0], float(sigmoid(3.0)) ** 500)
 # - 窗口短于时滞的截断 BPTT 学不会这个任务；完整窗口可以（已存储的运行结果，每种窗口 3 个种子）。
 #
 # **下一课（第 5 课）：** 把一段长文本切成一批批窗口，即训练这些单元的实践层面。（第 3 课展示了
-# 门限回归单元（GRU，标准译名为门控循环单元）和带窥视孔连接（peephole connections）的 LSTM，以及
+# 门限回归单元（GRU，d2l-zh 称门控循环单元）和带窥视孔连接（peephole connections）的 LSTM，以及
 # 一场遗忘门偏置比单元类型更要紧的比赛。）
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]

@@ -611,7 +611,7 @@ print("the model has memorised the 107 characters, and even so a sample may go w
 print("not a model of Chinese: that claim would need a held-out test on poems it never saw, and far more text.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
 # 每道练习都有一个自检，它会指出错的是哪一部分。参考答案在折叠的单元格里：先自己试，再打开。下面每个“第一次尝试”都是一个常见错误；笔记本不会把它的判定显示出来（`assert not first_try`）：把它打印出来，或者打印你自己那次尝试的判定。
 #

@@ -448,7 +448,7 @@ print("written:", ", ".join(sorted(p.name for p in folder.iterdir())))
 print("the PyTorch file, read back without pickle, gives every parameter exactly.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
 # 每个练习都有一个自查函数，会指出错在哪一部分；完整解答在折叠的单元格里。下面每个“第一次尝试”都是一个常见错误；笔记本不显示它的判定结果（`assert not first_try`）：把它或你自己尝试的结果打印出来，就能读到提示。
 #
