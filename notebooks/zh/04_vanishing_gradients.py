@@ -865,7 +865,7 @@ assert np.isclose(carousel_factor_solution(f500)[0], float(sigmoid(3.0)) ** 500)
 # your prediction first; then print(carousel_factor_solution(f500)) to compare
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 要点回顾
+# ## 要点
 #
 # - BPTT 每一步乘上一个雅可比矩阵；乘积按几何级数缩小或增大，而 λ1 < 1/γ 保证它缩小（tanh 的
 #   γ = 1，sigmoid 的 γ = 1/4：即 Hochreiter 的 |w| < 4）。
