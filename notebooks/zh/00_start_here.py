@@ -18,8 +18,7 @@
 #
 # **00 · 从这里开始**
 #
-# 这是一套 notebook 课程：用 numpy 从零实现循环神经网络（recurrent neural network，RNN），
-# 在笔记本电脑的 CPU 上离线运行，展示给你的每一个数字都经过检验。
+# 这是一套 notebook 课程：用 numpy 从零实现循环神经网络（recurrent neural network，RNN），在笔记本电脑的 CPU 上离线运行，展示给你的每一个数字都经过检验。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## 本系列按顺序讲什么
@@ -49,14 +48,10 @@
 # ```
 #
 # 它把课程复制到你自己的文件夹 `lstm-lesson-notebooks/`：在那里随便改，`lstm-lesson reset 02`
-# 会把第 02 课恢复原样。没有 `make` 时（Windows）：先 `pip install -e ".[test]"`，再 `lstm-lesson lab`。
-# 中文版用 `lstm-lesson lab --lang zh` 打开，英文版直接用 `lstm-lesson lab`。
-# JupyterLab 的界面也可以换成中文：`pip install jupyterlab-language-pack-zh-cn`，
-# 然后选 **Settings → Language → 中文**。
+# 会把第 02 课恢复原样。没有 `make` 时（Windows）：先 `pip install -e ".[test]"`，再 `lstm-lesson lab`。中文版用 `lstm-lesson lab --lang zh` 打开，英文版直接用 `lstm-lesson lab`。
+# JupyterLab 的界面也可以换成中文：`pip install jupyterlab-language-pack-zh-cn`，然后选 **Settings → Language → 中文**。
 #
-# 然后打开一个 notebook，从头运行它的单元格（**Run → Run All Cells**）。每个 notebook 都固定了
-# 随机种子（seed），所以你看到的数字和保存的输出一样。`make test` 重新运行每个 notebook，
-# 并把输出和保存的输出相比较。
+# 然后打开一个 notebook，从头运行它的单元格（**Run → Run All Cells**）。每个 notebook 都固定了随机种子（seed），所以你看到的数字和保存的输出一样。`make test` 重新运行每个 notebook，并把输出和保存的输出相比较。
 #
 # 每个单元格都带有幻灯片元数据，教师可以把一课当作 reveal.js 幻灯片投影：`lstm-lesson slides`
 # 为每个 notebook 在 `build/slides/` 下写一份幻灯片，所用的库就放在旁边，不联网也能打开；
@@ -104,11 +99,9 @@ print("numpy's BLAS runs on one thread (lstm_lesson.set_threads(n) raises it).")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 术语表在哪里
 #
-# 课程笔记（中文）把 LSTM 讲成四个门：**学习门**（learn）、**遗忘门**（forget）、**记忆门**（remember）
-# 和**使用门**（use）。论文、《动手学深度学习》（英文版 d2l 和中文版 d2l-zh）、colah 的博客文章、
+# 课程笔记（中文）把 LSTM 讲成四个门：**学习门**（learn）、**遗忘门**（forget）、**记忆门**（remember）和**使用门**（use）。论文、《动手学深度学习》（英文版 d2l 和中文版 d2l-zh）、colah 的博客文章、
 # deeplearning.ai 和 PyTorch 对同样的部件各有叫法。一张术语表把它们全部对应起来：
-# `lstm_lesson.classroom.glossary`（`glossary_table()` 打印整张表，`lookup("学习门")` 查找一行）。
-# 各课讲到某个术语时会解释它；这里先给出整张对照表，每次五行，以后可以回来查。
+# `lstm_lesson.classroom.glossary`（`glossary_table()` 打印整张表，`lookup("学习门")` 查找一行）。各课讲到某个术语时会解释它；这里先给出整张对照表，每次五行，以后可以回来查。
 
 # %% slideshow={"slide_type": "skip"}
 NAMES = ["notes", "english", "standard", "d2l", "d2l_zh", "colah", "dlai", "pytorch"]
@@ -150,15 +143,13 @@ display(Markdown(glossary_table(columns=["notes", "meaning"], terms=groups[4])))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # 有三个名字容易混淆：deeplearning.ai 的 **update gate Γu** 是 LSTM 的*输入门* i；笔记里的
-# **更新门**是单元状态的更新 c_t；GRU 的**更新门（update gate）z**（d2l-zh：更新门 Z_t）又是第三样东西。
-# 笔记把每个 sigmoid 因子都叫作**遗忘因子**：既指 f_t，也指学习门里的 i_t 和输出门里的 o_t。
+# **更新门**是单元状态的更新 c_t；GRU 的**更新门（update gate）z**（d2l-zh：更新门 Z_t）又是第三样东西。笔记把每个 sigmoid 因子都叫作**遗忘因子**：既指 f_t，也指学习门里的 i_t 和输出门里的 o_t。
 # `glossary_table(columns=["notes", "attributes", "meaning"])` 列出包在哪里计算每个术语。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 给教师：幻灯片与交互控件
 #
-# 幻灯片（`python -m lstm_lesson.tools.slides`）隐藏准备代码，每张图都按 notebook 最后一次画出的样子显示。
-# 幻灯片里的滑块背后没有内核（kernel）：能拖动，但什么也不会重画。下面这些需要实时运行的
+# 幻灯片（`python -m lstm_lesson.tools.slides`）隐藏准备代码，每张图都按 notebook 最后一次画出的样子显示。幻灯片里的滑块背后没有内核（kernel）：能拖动，但什么也不会重画。下面这些需要实时运行的
 # notebook（JupyterLab，先 **Run All**）：
 #
 # | 课 | 交互控件 | 课堂上用它做什么 |
