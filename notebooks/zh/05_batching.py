@@ -173,7 +173,7 @@ print("every y[r, j] is the element after x[r, j], and row r of batch k continue
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 1：自己写 `get_batches`
 #
-# 下面是补上 `n` 之后的笔记循环。运行 `print(check_batches(my_get_batches))`，它会告诉你哪里错了（notebook 不显示第一次尝试的判定结果）。修改 `my_get_batches`，直到自测给出*正确*（它会尝试多种序列长度、批量大小（batch size）和窗口长度，不只是笔记里的例子）。
+# 下面是补上 `n` 之后的笔记循环。运行 `print(check_batches(my_get_batches))`，它会告诉你哪里错了（notebook 不显示第一次尝试的判定结果）。修改 `my_get_batches`，直到自测给出“正确：……”（它会尝试多种序列长度、批量大小（batch size）和窗口长度，不只是笔记里的例子）。
 
 # %% slideshow={"slide_type": "fragment"}
 def my_get_batches(arr, batch_size, n_steps):
