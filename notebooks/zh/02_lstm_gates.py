@@ -549,7 +549,7 @@ assert guess == {first: "w", second: "l"} and gap.max() > 0.1
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 一步之中每个数组的形状
 #
-# 批量大小（batch size）$B$，输入维度 $D$，隐藏单元数 $H$。本包把一个批次（batch，d2l-zh 称小批量）按**行**存放（批量维在前，与 PyTorch 设 `batch_first=True` 时相同）；deeplearning.ai 的 numpy 课程把样本按**列**存放（$m$ = 批量大小）；PyTorch 把权重转置后再堆叠存放，形状为 $(4H, D)$。
+# 批量大小（batch size）$B$，输入维度 $D$，隐藏单元数 $H$。本包把一个批次（batch，d2l-zh 称小批量）按**行**存放（批次维在前，与 PyTorch 设 `batch_first=True` 时相同）；deeplearning.ai 的 numpy 课程把样本按**列**存放（$m$ = 批量大小）；PyTorch 把权重转置后再堆叠存放，形状为 $(4H, D)$。
 #
 # | 数组 | 本包（按行） | deeplearning.ai（按列） | PyTorch `nn.LSTM` |
 # |---|---|---|---|
@@ -657,7 +657,7 @@ assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 6：沿时间循环
-# 一步还不是一个网络。为批量在前的序列 x (batch, time, input) 写出 `lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`：在每个 t 上对 `x[:, t]` 调用你的单步函数，把 h 和 c **都**传到下一步，返回把所有 h_t 堆叠起来的 hs (batch, time, hidden)，以及最后的单元状态 c_T (batch, hidden)。`dynamic_rnn` 做的正是这件事。自测：`check_lstm_forward(lstm_forward)`。
+# 一步还不是一个网络。为批次维在前的序列 x (batch, time, input) 写出 `lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`：在每个 t 上对 `x[:, t]` 调用你的单步函数，把 h 和 c **都**传到下一步，返回把所有 h_t 堆叠起来的 hs (batch, time, hidden)，以及最后的单元状态 c_T (batch, hidden)。`dynamic_rnn` 做的正是这件事。自测：`check_lstm_forward(lstm_forward)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution
