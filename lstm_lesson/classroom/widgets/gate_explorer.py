@@ -178,7 +178,7 @@ def _describe_step_zh(v) -> list:
     return [
         f"遗忘门 f = {v['f']:.2f}：保留旧长期记忆的 {_pct(v['f'])}："
         f"f·c_prev = {format_value(v['forget_gate'])}。",
-        f"学习门 i = {v['i']:.2f}：让候选值 g = {format_value(v['g'])} 的 {_pct(v['i'])} 进入："
+        f"学习门 i = {v['i']:.2f}：让候选记忆元 g = {format_value(v['g'])} 的 {_pct(v['i'])} 进入："
         f"i·g = {format_value(v['learn_gate'])}。",
         f"记忆门：新的长期记忆 c = {format_value(v['forget_gate'])} + "
         f"{format_value(v['learn_gate'])} = {format_value(v['c'])}。",
