@@ -15,6 +15,7 @@ that names the cell when a lesson was changed in one language only.
 """
 
 import configparser
+import difflib
 import json
 import re
 from pathlib import Path
@@ -114,3 +115,24 @@ def test_the_stored_outputs_say_the_same_numbers(english):
         assert output_numbers(a, rules) == output_numbers(b, rules), (
             f"{english.name} cell {index}: the editions' outputs show different numbers; re-execute both "
             f"(en {output_numbers(a, rules)[:12]} vs zh {output_numbers(b, rules)[:12]})")
+
+
+def test_the_twins_tool_copies_english_code_and_keeps_chinese_prose(tmp_path):
+    import shutil
+
+    from lstm_lesson.tools import twins
+
+    assert twins.main(["--check"]) == 0, "a Chinese lesson's code is out of date: python -m lstm_lesson.tools.twins"
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
+    english, chinese = tmp_path / "notebooks" / "01_rnn_memory.py", tmp_path / "notebooks" / "zh" / "01_rnn_memory.py"
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text.replace("np.set_printoptions(", "np.set_printoptions(  # changed\n    ", 1),
+                       encoding="utf-8")
+    before = chinese.read_text(encoding="utf-8")
+    assert twins.main(["01", "--notebooks", str(tmp_path / "notebooks"), "--check"]) == 1
+    assert twins.main(["01", "--notebooks", str(tmp_path / "notebooks")]) == 0
+    after = chinese.read_text(encoding="utf-8")
+    assert "# changed" in after and 'set_language("zh")' in after and 'set_language("en")  #' not in after
+    changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
+    assert changed == ["- np.set_printoptions(precision=4, suppress=True)", "+ np.set_printoptions(  # changed",
+                       "+     precision=4, suppress=True)"], changed

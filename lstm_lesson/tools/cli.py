@@ -10,7 +10,8 @@
     lstm-lesson timings          seconds per cell of each lesson (for the teacher's guide)
     lstm-lesson guide            the guide's generated tables from those timings and the self-checks
 
-Each command takes ``--lang zh`` for the Chinese edition (中文版, the lessons in notebooks/zh/).
+lab, reset, student, teacher, slides, handouts and guide take ``--lang zh`` for the Chinese edition
+(中文版, the lessons in notebooks/zh/).
 
 Every subcommand has ``--help``. The lessons come with the installed package, so this works from
 an installed wheel as well as from a clone.

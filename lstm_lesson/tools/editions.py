@@ -378,7 +378,7 @@ teacher gave you), then `jupyter lab` in this folder.
 
 这些笔记本需要 `lstm-lesson` 包：`pip install lstm-lesson`（或老师给你的 wheel 文件），
 然后在这个文件夹里运行 `jupyter lab`。界面也可以换成中文：`pip install jupyterlab-language-pack-zh-cn`，
-再在 Settings → Language 里选 中文。
+再在 Settings → Language 里选 “Chinese (Simplified, China) - 中文 (简体, 中国)”。
 """}
 
 README_TEACHER = {"en": """# lstm-lesson: teacher edition

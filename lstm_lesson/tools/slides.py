@@ -231,6 +231,8 @@ def build_deck(notebook: Path, out_dir: Path, exporter) -> Path:
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
+    if notebook.parent.name == "zh":  # the Chinese edition: the browser then picks Simplified Chinese glyphs
+        body = body.replace('<html lang="en">', '<html lang="zh-CN">', 1)
     deck = Path(out_dir) / f"{notebook.stem}.slides.html"
     deck.write_text(body, encoding="utf-8")
     return deck
