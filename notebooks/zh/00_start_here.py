@@ -48,8 +48,8 @@
 # ```
 #
 # 它把课程复制到你自己的文件夹 `lstm-lesson-notebooks/`：在那里随便改，`lstm-lesson reset 02`
-# 会把第 02 课恢复原样。没有 `make` 时（Windows）：先 `pip install -e ".[test]"`，再 `lstm-lesson lab`。中文版用 `lstm-lesson lab --lang zh` 打开，英文版直接用 `lstm-lesson lab`。
-# JupyterLab 的界面也可以换成中文：`pip install jupyterlab-language-pack-zh-cn`，然后在 **Settings → Language** 菜单里选中文。
+# 会把第 02 课恢复原样。没有 `make` 时（Windows）：先 `pip install -e ".[test]"`，再 `lstm-lesson lab`。中文版用 `make lab EDITION=zh` 或 `lstm-lesson lab --lang zh` 打开（`lstm-lesson` 的每条命令都接受 `--lang zh`），英文版直接用 `lstm-lesson lab`。
+# JupyterLab 的界面也可以换成中文：`pip install jupyterlab-language-pack-zh-cn`，然后在菜单 **Settings → Language** 里选 **Chinese (Simplified, China) - 中文 (简体, 中国)**。
 #
 # 然后打开一个 notebook，从头运行它的单元格（**Run → Run All Cells**）。每个 notebook 都固定了随机种子（seed），所以你看到的数字和保存的输出一样。`make test` 重新运行每个 notebook，并把输出和保存的输出相比较。
 #
