@@ -254,7 +254,7 @@ def test_widget_errors_in_chinese(chinese):
 
 def test_batch_grid_problem_in_chinese_fits_its_picture(chinese):
     svg = batch_grid.batch_grid_svg("hello", 3, 4)
-    assert "凑不出一个完整的批量" in svg and "文本只有 5 个" in svg
+    assert "凑不出一个完整的批次" in svg and "文本只有 5 个" in svg
     width = float(re.search(r'width="([\d.]+)"', svg).group(1))
     message = re.search(r'class="message"[^>]*>([^<]*)<', svg).group(1)
     assert width >= 8.0 * batch_grid._width(message) > 8.0 * len(message), "wide characters count twice"

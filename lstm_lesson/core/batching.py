@@ -52,7 +52,7 @@ class BatchPlan(NamedTuple):
             return say(f"{self.length} elements are too few for one batch of {self.batch_size} x "
                        f"{self.n_steps}: it needs {self.batch_size * self.n_steps + 1} "
                        f"(batch_size x n_steps inputs, plus one successor for the last input).",
-                       f"{self.length} 个元素不够组成一个 {self.batch_size} x {self.n_steps} 的批量："
+                       f"{self.length} 个元素不够组成一个 {self.batch_size} x {self.n_steps} 的批次："
                        f"需要 {self.batch_size * self.n_steps + 1} 个（batch_size x n_steps 个输入，"
                        f"再加最后一个输入的后继）。")
         unused = max(self.length - self.n_inputs - 1, 0)
@@ -63,10 +63,10 @@ class BatchPlan(NamedTuple):
                    f"of them are used nowhere, because a further batch would need "
                    f"{self.n_inputs + self.batch_size * self.n_steps + 1} elements.",
                    f"{self.length} 个元素 -> {self.batch_size} 行、每行 {self.row_length} 个输入 -> "
-                   f"{self.n_batches} 个形状为 ({self.batch_size}, {self.n_steps}) 的批量；输入是下标 "
+                   f"{self.n_batches} 个形状为 ({self.batch_size}, {self.n_steps}) 的批次；输入是下标 "
                    f"0..{self.n_inputs - 1}，目标是 1..{self.n_inputs}；最后 {self.n_dropped} 个元素"
                    f"（下标 {self.n_inputs}..{self.length - 1}）从不作为输入，其中 {unused} 个哪里都没用上，"
-                   f"因为再多一个批量需要 {self.n_inputs + self.batch_size * self.n_steps + 1} 个元素。")
+                   f"因为再多一个批次需要 {self.n_inputs + self.batch_size * self.n_steps + 1} 个元素。")
 
 
 def _sizes(batch_size, n_steps):
@@ -134,7 +134,7 @@ def _check_enough(plan: BatchPlan):
         raise ValueError(say(f"arr: expected at least batch_size * n_steps + 1 = "
                              f"{plan.batch_size * plan.n_steps + 1} elements for one batch of "
                              f"({plan.batch_size}, {plan.n_steps}), got {plan.length}",
-                             f"arr：一个 ({plan.batch_size}, {plan.n_steps}) 的批量至少需要 "
+                             f"arr：一个 ({plan.batch_size}, {plan.n_steps}) 的批次至少需要 "
                              f"batch_size * n_steps + 1 = {plan.batch_size * plan.n_steps + 1} 个元素，"
                              f"传入的是 {plan.length} 个"))
 

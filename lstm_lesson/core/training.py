@@ -141,7 +141,7 @@ def train(model, train_ids, val_ids=None, *, max_steps=500, max_seconds=30.0, ba
                              f"{batch_size * n_steps + n_steps + 1} ids (one batch at any epoch offset), got "
                              f"{len(train_ids)}; use a longer text or a smaller batch_size or n_steps",
                              f"train_ids：至少应有 batch_size * n_steps + n_steps + 1 = "
-                             f"{batch_size * n_steps + n_steps + 1} 个 id（任何轮次偏移下都能取出一个批量），"
+                             f"{batch_size * n_steps + n_steps + 1} 个 id（任何迭代周期的偏移下都能取出一个批次），"
                              f"传入的是 {len(train_ids)} 个；请用更长的文本，或调小 batch_size 或 n_steps"))
     if callback is not None and not callable(callback):
         raise TypeError(say(f"callback: expected a function of the history, got {type(callback).__name__}",

@@ -89,7 +89,7 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
     if plan is not None and plan.n_batches == 0:
         problem = say(f"No full batch: batch_size x n_steps + 1 = {plan.batch_size * plan.n_steps + 1} "
                       f"characters are needed, the text has {len(text)}. Lower n_steps or batch_size.",
-                      f"凑不出一个完整的批量：需要 batch_size x n_steps + 1 = {plan.batch_size * plan.n_steps + 1} "
+                      f"凑不出一个完整的批次：需要 batch_size x n_steps + 1 = {plan.batch_size * plan.n_steps + 1} "
                       f"个字符，文本只有 {len(text)} 个。请调小 n_steps 或 batch_size。")
     layout = batch_layout(len(text), plan.batch_size, plan.n_steps) if plan else None
 
@@ -105,7 +105,7 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
                     f"{plan.n_batches} {batches} of ({plan.batch_size}, {plan.n_steps}); "
                     f"{plan.n_dropped} dropped at the end",
                     f"{len(text)} 个字符 \u2192 {plan.batch_size} 行，每行 {plan.row_length} 个 \u2192 "
-                    f"{plan.n_batches} 个 ({plan.batch_size}, {plan.n_steps}) 的批量；"
+                    f"{plan.n_batches} 个 ({plan.batch_size}, {plan.n_steps}) 的批次；"
                     f"末尾丢弃 {plan.n_dropped} 个")
     else:
         title = say(f"{len(text)} characters, batch_size={batch_size!r}, n_steps={n_steps!r}",
@@ -143,7 +143,7 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
             bx = left + k * (block + gap)
             parts.append(f'<rect x="{bx:g}" y="{y - 16:g}" width="{block:g}" height="18" '
                          f'fill="{batch_color(k)}"/>')
-            label = say(f"batch {k}", f"批量 {k}") if block >= 3 * c else str(k)  # narrow blocks: just the number
+            label = say(f"batch {k}", f"批次 {k}") if block >= 3 * c else str(k)  # narrow blocks: just the number
             parts.append(_text(bx + block / 2, y - 3, label, size=12, weight="bold"))
         y += 6
         grid_h = 1.35 * c
@@ -168,8 +168,8 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
         y += 15
         parts.append(_text(0, y, say("\u2192 row r of batch k continues row r of batch k\u22121: "
                                      "its final state (h, c) is carried over.",
-                                     "\u2192 批量 k 的第 r 行接着批量 k\u22121 的第 r 行："
-                                     "它的最终状态 (h, c) 被带到下一个批量。"),
+                                     "\u2192 批次 k 的第 r 行接着批次 k\u22121 的第 r 行："
+                                     "它的最终状态 (h, c) 被带到下一个批次。"),
                            size=11, anchor="start", fill="#333"))
         y += 6
         width = max(width, left + K * block + (K - 1) * gap)
