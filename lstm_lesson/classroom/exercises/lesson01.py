@@ -94,7 +94,7 @@ def check_rnn_state(h) -> Feedback:
 
 # ----- exercise 3: implement the step ------------------------------------------------------
 @self_check("function", call="rnn_step(x, h_prev, W_x, W_h, b)",
-            returns="h_t of shape (batch, hidden)")
+            returns=("h_t of shape (batch, hidden)", "形状为 (batch, hidden) 的 h_t"))
 def check_rnn_step(rnn_step) -> Feedback:
     """Exercise 3: ``rnn_step(x, h_prev, W_x, W_h, b) -> h`` for a batch, x (batch, input),
     h_prev (batch, hidden). The check isolates one term at a time (the others zeroed) so the

@@ -144,7 +144,7 @@ def _step(x, h, c, W_x, W_h, b, *, order="ifgo", h_uses_tanh=True, g_act=np.tanh
 
 
 @self_check("function", call="lstm_step(x, h_prev, c_prev, W_x, W_h, b)",
-            returns="the pair (h, c), each (batch, hidden)")
+            returns=("the pair (h, c), each (batch, hidden)", "一对 (h, c)，形状都是 (batch, hidden)"))
 def check_lstm_step(lstm_step) -> Feedback:
     """Exercise 5: ``lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)`` for a batch, with
     W_x (input, 4H), W_h (H, 4H), b (4H,) in the package's block order i, f, g, o.
@@ -210,7 +210,8 @@ def check_lstm_step(lstm_step) -> Feedback:
 
 # ----- exercise 6: the loop over time ------------------------------------------------------
 @self_check("function", call="lstm_forward(x, h0, c0, W_x, W_h, b)",
-            returns="the pair (hs, c_T): hs (batch, time, hidden), c_T (batch, hidden)")
+            returns=("the pair (hs, c_T): hs (batch, time, hidden), c_T (batch, hidden)",
+                     "一对 (hs, c_T)：hs 为 (batch, time, hidden)，c_T 为 (batch, hidden)"))
 def check_lstm_forward(lstm_forward) -> Feedback:
     """Exercise 6: ``lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`` for a batch-first sequence:
     x (batch, time, input), h0 and c0 (batch, hidden); hs (batch, time, hidden) holds h_t of every

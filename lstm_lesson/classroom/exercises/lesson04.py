@@ -20,7 +20,7 @@ def rnn_jacobian_reference(h_prev, h_t, W_h):
     return np.diag(1.0 - h_t ** 2) @ W_h.T
 
 
-@self_check("function", call="rnn_jacobian(h_prev, h_t, W_h)", returns="an (H, H) array")
+@self_check("function", call="rnn_jacobian(h_prev, h_t, W_h)", returns=("an (H, H) array", "一个 (H, H) 数组"))
 def check_rnn_jacobian(rnn_jacobian) -> Feedback:
     """Exercise 1: ``rnn_jacobian(h_prev, h_t, W_h)`` -> the (H, H) matrix ∂h_t/∂h_{t-1},
     entry [i, j] = ∂h_t[i] / ∂h_{t-1}[j], for one sequence (h_prev, h_t: (H,), W_h: (H, H))."""
@@ -87,7 +87,7 @@ _PASCANU_MISTAKES = {
 }
 
 
-@self_check("function", call="vanishing_guaranteed(W_hh, activation)", returns="True or False")
+@self_check("function", call="vanishing_guaranteed(W_hh, activation)", returns=("True or False", "True 或 False"))
 def check_vanishing_guaranteed(vanishing_guaranteed) -> Feedback:
     """Exercise 2: ``vanishing_guaranteed(W_hh, activation)`` -> True when Pascanu's sufficient
     condition λ1 < 1/γ holds (activation "tanh" or "sigmoid")."""
@@ -119,7 +119,7 @@ def clip_reference(grads, threshold):
     return {k: g * scale for k, g in grads.items()}
 
 
-@self_check("function", call="clip(grads, threshold)", returns="a new dict of arrays")
+@self_check("function", call="clip(grads, threshold)", returns=("a new dict of arrays", "一个新的 dict，值为数组"))
 def check_clip(clip) -> Feedback:
     """Exercise 3: ``clip(grads, threshold)`` -> a new dict of clipped gradients (Algorithm 1 of
     Pascanu et al.: rescale ALL gradients together when their global norm reaches the threshold)."""
@@ -169,7 +169,7 @@ def carousel_factor_reference(f):
     return np.prod(np.asarray(f, np.float64), axis=0)
 
 
-@self_check("function", call="carousel_factor(f)", returns="an array of shape (H,)")
+@self_check("function", call="carousel_factor(f)", returns=("an array of shape (H,)", "形状为 (H,) 的数组"))
 def check_carousel_factor(carousel_factor) -> Feedback:
     """Exercise 4: ``carousel_factor(f)`` -> ∂c_T/∂c_0 (H,) along the cell path, given the forget
     gates f (T, H) of steps 1..T (c_t = f_t * c_{t-1} + i_t * g_t)."""

@@ -76,7 +76,8 @@ def _diagnose_batches(batches, length, B, T):
 
 
 @self_check("function", call="fn(arr, batch_size, n_steps)",
-            returns="(x, y) pairs of shape (batch_size, n_steps)")
+            returns=("(x, y) pairs of shape (batch_size, n_steps)",
+                     "形状为 (batch_size, n_steps) 的 (x, y) 对"))
 def check_batches(fn) -> Feedback:
     """Exercise 1: ``fn(arr, batch_size, n_steps)`` must yield full ``(x, y)`` batches, y the next elements."""
     for length, B, T in BATCH_CASES:
@@ -101,7 +102,7 @@ POSITION_CASES = ((1000, 10, 20), (41, 2, 5), (60, 3, 6), (23, 1, 7))
 
 
 @self_check("function", call="fn(p, length, batch_size, n_steps)",
-            returns="a triple (k, r, j) of ints")
+            returns=("a triple (k, r, j) of ints", "由整数组成的三元组 (k, r, j)"))
 def check_position(fn) -> Feedback:
     """Exercise 2: ``fn(p, length, batch_size, n_steps)`` -> ``(k, r, j)``: element p is x[r, j] of batch k,
     or ``(-1, -1, -1)`` if p is in the dropped tail."""
@@ -142,7 +143,7 @@ def check_position(fn) -> Feedback:
 
 # ------------------------------------------------------------------------------ exercise 3
 @self_check("function", call="fn(ids, vocab_size)",
-            returns="a float array of shape (..., vocab_size)")
+            returns=("a float array of shape (..., vocab_size)", "形状为 (..., vocab_size) 的浮点数组"))
 def check_one_hot(fn) -> Feedback:
     """Exercise 3: ``fn(ids, vocab_size)`` -> float array (..., vocab_size) with one 1 per position, at the id."""
     cases = [(np.array([2, 0, 1, 1]), 3), (np.array([[0, 4], [3, 3]]), 5)]
@@ -180,7 +181,8 @@ def _stateful_case():
 
 
 @self_check("function", call="fn(cell, inputs_per_batch)",
-            returns="an array (batch, n_batches * n_steps, hidden)")
+            returns=("an array (batch, n_batches * n_steps, hidden)",
+                     "一个 (batch, n_batches * n_steps, hidden) 数组"))
 def check_stateful(fn) -> Feedback:
     """Exercise 4: ``fn(cell, inputs_per_batch)`` runs ``dynamic_rnn`` batch after batch, carrying the final
     state into the next batch, and returns all outputs joined along time: (batch, n_batches * n_steps, hidden)."""

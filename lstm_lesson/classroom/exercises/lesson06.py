@@ -30,7 +30,7 @@ def reference_temperature(logits, temperature):
 
 
 @self_check("function", call="fn(logits, temperature)",
-            returns="probabilities, the shape of logits")
+            returns=("probabilities, the shape of logits", "概率，形状与 logits 相同"))
 def check_temperature(fn) -> Feedback:
     """Exercise 1: ``fn(logits, temperature)`` -> probabilities, logits (vocab,) or (batch, vocab)."""
     logits = np.array([2.0, 1.0, 0.0, -1.0])
@@ -69,7 +69,7 @@ def check_temperature(fn) -> Feedback:
 
 
 # ------------------------------------------------------------------------------ exercise 2
-@self_check("function", call="fn(vocab_size, hidden_size, num_layers)", returns="an int")
+@self_check("function", call="fn(vocab_size, hidden_size, num_layers)", returns=("an int", "一个整数"))
 def check_char_model_param_count(fn) -> Feedback:
     """Exercise 2: ``fn(vocab_size, hidden_size, num_layers)`` -> the parameters of
     ``CharModel(vocab_size, hidden_size, num_layers)`` (LSTM layers and the dense layer)."""
@@ -154,7 +154,7 @@ def _variants():
 
 
 @self_check("function", call="fn(model, optimizer, x, y, state, max_norm)",
-            returns="the pair (loss, final_state)")
+            returns=("the pair (loss, final_state)", "一对 (loss, final_state)"))
 def check_train_step(fn) -> Feedback:
     """Exercise 3: ``fn(model, optimizer, x, y, state, max_norm)`` trains one window and returns
     ``(loss, final_state)``."""
@@ -207,7 +207,7 @@ def reference_saturation(gate_values, low=0.1, high=0.9):
     return float((g < low).mean()), float((g > high).mean())
 
 
-@self_check("function", call="fn(gate_values)", returns="a pair of fractions (low, high)")
+@self_check("function", call="fn(gate_values)", returns=("a pair of fractions (low, high)", "一对比例 (low, high)"))
 def check_saturation(fn) -> Feedback:
     """Exercise 4: ``fn(gate_values)`` -> (fraction < 0.1, fraction > 0.9) over all values."""
     cases = [np.array([0.05, 0.5, 0.95, 0.99]), np.array([[0.0, 0.1, 0.9], [1.0, 0.2, 0.3]]),

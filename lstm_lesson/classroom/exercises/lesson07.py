@@ -54,7 +54,8 @@ def _gate_order_hint(got, ours, H, axis, expected="ifgo"):
 
 
 # ------------------------------------------------------------------------------ exercise 1
-@self_check("function", call="fn(W_x, W_h, b)", returns="a dict like PyTorch's state dict")
+@self_check("function", call="fn(W_x, W_h, b)",
+            returns=("a dict like PyTorch's state dict", "一个与 PyTorch 的 state dict 同样结构的 dict"))
 def check_torch_export(fn) -> Feedback:
     """Exercise 1: our ``W_x (D, 4H), W_h (H, 4H), b (4H,)`` -> PyTorch's layer-0 state dict."""
     cell = _layer()
@@ -93,7 +94,7 @@ def check_torch_export(fn) -> Feedback:
 
 # ------------------------------------------------------------------------------ exercise 2
 @self_check("function", call="fn(weight_ih, weight_hh, bias_ih, bias_hh)",
-            returns="the triple (W_x, W_h, b)")
+            returns=("the triple (W_x, W_h, b)", "三元组 (W_x, W_h, b)"))
 def check_torch_import(fn) -> Feedback:
     """Exercise 2: PyTorch's ``weight_ih, weight_hh, bias_ih, bias_hh`` -> our ``(W_x, W_h, b)``."""
     cell = _layer(seed=7)
@@ -128,7 +129,7 @@ def check_torch_import(fn) -> Feedback:
 
 
 # ------------------------------------------------------------------------------ exercise 3
-@self_check("function", call="fn(W_x, W_h, b, forget_bias)", returns="the pair (kernel, bias)")
+@self_check("function", call="fn(W_x, W_h, b, forget_bias)", returns=("the pair (kernel, bias)", "一对 (kernel, bias)"))
 def check_tf1_export(fn) -> Feedback:
     """Exercise 3: our ``W_x, W_h, b`` and TF1's ``forget_bias`` -> ``(kernel, bias)`` of BasicLSTMCell."""
     cell = _layer(seed=9)
@@ -173,7 +174,7 @@ def check_tf1_export(fn) -> Feedback:
 
 
 # ------------------------------------------------------------------------------ exercise 4
-@self_check("function", call="fn(b_x, b_h)", returns="an array of shape (2, 3H)")
+@self_check("function", call="fn(b_x, b_h)", returns=("an array of shape (2, 3H)", "形状为 (2, 3H) 的数组"))
 def check_keras_gru_bias(fn) -> Feedback:
     """Exercise 4: our GRU's ``b_x, b_h`` (3H,) each, gates r, z, n -> Keras's bias (2, 3H), gates z, r, h."""
     cell = GRUCell(3, 2, seed=5)
