@@ -84,7 +84,7 @@ def in_one_voice(feedback: Feedback) -> Feedback:
     if language() == "zh":
         if message.endswith(".") and not message.endswith(".."):
             message = message[:-1]
-        if not message.endswith(("。", "！", "？", "）")):
+        if not message.endswith(("。", "！", "？")):
             message += "。"
     elif not message.endswith((".", "!", "?", ")")):
         message += "."
