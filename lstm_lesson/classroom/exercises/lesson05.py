@@ -204,7 +204,7 @@ def check_one_hot(fn) -> Feedback:
         ones = (got == 1).sum(axis=-1)
         if not (np.all(ones == 1) and np.all((got == 0) | (got == 1))):
             return verdict(False, say("each position must hold exactly one 1 and zeros elsewhere",
-                                      "每个位置必须恰好有一个 1，其余都是 0"))
+                                      "每个位置必须恰好有一个 1，其余位置都是零"))
         at = got.argmax(axis=-1)
         if not np.array_equal(at, ids):
             off = say(" - off by one?", "。是不是差了一位？") if any(np.array_equal(at, (ids + d) % V)

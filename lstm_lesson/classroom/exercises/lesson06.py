@@ -255,7 +255,7 @@ def check_saturation(fn) -> Feedback:
         try:
             got = tuple(float(v) for v in fn(g.copy()))
         except Exception as err:  # noqa: BLE001
-            return learner_error(f"fn(array of shape {g.shape})", err)
+            return learner_error(say(f"fn(array of shape {g.shape})", f"fn(形状为 {g.shape} 的数组)"), err)
         want = reference_saturation(g)
         if np.allclose(got, want):
             continue
