@@ -233,7 +233,7 @@ def check_lstm_forward(lstm_forward) -> Feedback:
         feedback = learner_error("lstm_forward", err)
         if isinstance(err, (IndexError, ValueError)):
             return Feedback(False, say(f"{feedback.message.rstrip('.')}. Batch-first: step t is x[:, t], not x[t].",
-                                       f"{feedback.message.rstrip('。')}。批量优先（batch-first）：第 t 步是 x[:, t]，"
+                                       f"{feedback.message.rstrip('。')}。批次维在前（batch-first）：第 t 步是 x[:, t]，"
                                        "不是 x[t]。"))
         return feedback
     if not isinstance(out, tuple) or len(out) != 2:
@@ -252,7 +252,7 @@ def check_lstm_forward(lstm_forward) -> Feedback:
     if hs.shape == (T, B, H):
         return Feedback(False, say(f"hs has shape {hs.shape}, time first; the package is batch-first: "
                                    f"(batch, time, hidden) = {(B, T, H)} (np.stack(..., axis=1)).",
-                                   f"hs 的形状是 {hs.shape}，时间在前；本包是批量优先（batch-first）："
+                                   f"hs 的形状是 {hs.shape}，时间在前；本包是批次维在前（batch-first）："
                                    f"(batch, time, hidden) = {(B, T, H)}（np.stack(..., axis=1)）。"))
     if hs.shape != (B, T, H) or c_T.shape != (B, H):
         return Feedback(False, say(f"lstm_forward: expected hs {(B, T, H)} and c_T {(B, H)}, "

@@ -51,7 +51,7 @@ def check_temperature(fn) -> Feedback:
             continue
         if x.ndim == 2 and np.allclose(got, softmax(x / T, axis=0), atol=1e-9):
             return verdict(False, say("the softmax runs over the batch axis: normalise along the last axis (axis=-1)",
-                                      "softmax 沿批量那一维做了：应当沿最后一维归一化（axis=-1）"))
+                                      "softmax 沿批次那一维做了：应当沿最后一维归一化（axis=-1）"))
         if not np.allclose(got.sum(axis=-1), 1.0, atol=1e-6):
             return verdict(False, say(f"the probabilities sum to {np.round(got.sum(axis=-1), 3)}, not 1: divide the "
                                       "exponentials by their sum (along the last axis)",
