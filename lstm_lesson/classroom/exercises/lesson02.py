@@ -233,8 +233,8 @@ def check_lstm_forward(lstm_forward) -> Feedback:
         feedback = learner_error("lstm_forward", err)
         if isinstance(err, (IndexError, ValueError)):
             return Feedback(False, say(f"{feedback.message.rstrip('.')}. Batch-first: step t is x[:, t], not x[t].",
-                                       f"{feedback.message.rstrip('。')}。批次维在前（batch-first）：第 t 步是 x[:, t]，"
-                                       "不是 x[t]。"))
+                                       f"{feedback.message.rstrip('。')}。批次维在前（batch-first）："
+                                       "第 t 步是 x[:, t]，不是 x[t]。"))
         return feedback
     if not isinstance(out, tuple) or len(out) != 2:
         return Feedback(False, say(f"lstm_forward: expected it to return a pair (hs, c_T), got {type(out).__name__}",
