@@ -1,4 +1,5 @@
-"""The student and teacher editions (lstm-lesson student / teacher).
+"""The student and teacher editions (lstm-lesson student / teacher), of both the English lessons and
+the Chinese ones (``--lang zh``; the checks of the student edition run on both).
 
 - every exercise heading has its worked solution found (the marking rules in tools/editions.py);
 - the student edition has no solution cell, no line of solution code that the lesson does not
@@ -22,9 +23,21 @@ import pytest
 from lstm_lesson.tools import editions
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = editions.lesson_paths()
-IDS = [p.stem for p in LESSONS]
+# both editions: the Chinese lessons (notebooks/zh/) are cut the same way, found by 练习 headings
+LESSONS_EN = editions.lesson_paths()
+LESSONS = LESSONS_EN + editions.lesson_paths("zh")
+IDS = [("zh_" if p.parent.name == "zh" else "") + p.stem for p in LESSONS]
 WITH_EXERCISES = [p for p in LESSONS if editions.exercises(editions.read(p))]
+WITH_EXERCISES_IDS = [IDS[LESSONS.index(p)] for p in WITH_EXERCISES]
+
+
+def lang_of(path: Path) -> str:
+    return "zh" if path.parent.name == "zh" else "en"
+
+
+def edition_file(root: Path, path: Path) -> Path:
+    """The student edition's copy of lesson ``path``: ``root/notebooks`` (English), ``root/zh/notebooks``."""
+    return (root / "zh" if lang_of(path) == "zh" else root) / "notebooks" / path.name
 
 
 def code_lines(text: str) -> set[str]:
@@ -67,13 +80,14 @@ def test_every_solution_belongs_to_an_exercise(path):
 def student(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
     editions.write_student_edition(out, log=lambda _: None)
+    editions.write_student_edition(out / "zh", lang="zh", log=lambda _: None)
     return out
 
 
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=WITH_EXERCISES_IDS)
 def test_student_edition_has_no_solution(student, path):
     original = editions.read(path)
-    text = (student / "notebooks" / path.name).read_text(encoding="utf-8")
+    text = edition_file(student, path).read_text(encoding="utf-8")
     nb = json.loads(text)
     assert not [k for k, c in enumerate(nb["cells"]) if editions.is_solution(c)], "a solution cell is left"
     solutions = editions.solution_cells(original)
@@ -92,7 +106,7 @@ def test_student_edition_has_no_solution(student, path):
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
 def test_student_edition_has_no_folded_answer(student, path):
     original = editions.read(path)
-    text = (student / "notebooks" / path.name).read_text(encoding="utf-8")
+    text = edition_file(student, path).read_text(encoding="utf-8")
     nb = json.loads(text)
     assert not [c for c in nb["cells"] if c["metadata"].get("jupyter", {}).get("source_hidden")], "a folded cell left"
     for cell in original["cells"]:
@@ -101,11 +115,11 @@ def test_student_edition_has_no_folded_answer(student, path):
             assert answer[:60] not in editions.source({"source": "\n".join(editions.source(c) for c in nb["cells"])})
 
 
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=WITH_EXERCISES_IDS)
 def test_student_edition_uses_no_name_that_only_a_solution_defined(student, path):
     original = editions.read(path)
     solutions = editions.solution_cells(original)
-    nb = editions.read(student / "notebooks" / path.name)
+    nb = editions.read(edition_file(student, path))
     kept_defs = set().union(*[editions.defined_names(editions.source(c)) for c in nb["cells"]
                               if c["cell_type"] == "code"])
     secret_names = set().union(*[editions.defined_names(editions.source(original["cells"][k]))
@@ -114,9 +128,9 @@ def test_student_edition_uses_no_name_that_only_a_solution_defined(student, path
     assert not (used & secret_names), f"cells use names only a removed solution defined: {used & secret_names}"
 
 
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=WITH_EXERCISES_IDS)
 def test_student_edition_has_a_place_to_answer_and_no_verdicts_or_notes(student, path):
-    nb = editions.read(student / "notebooks" / path.name)
+    nb = editions.read(edition_file(student, path))
     assert not [c for c in nb["cells"] if editions.is_notes(c)], "speaker notes in the student edition"
     verdicts = [k for k, c in enumerate(nb["cells"]) if editions.calls_check(c) and c["outputs"]]
     assert not verdicts, f"self-check outputs left in cells {verdicts}"
@@ -127,12 +141,15 @@ def test_student_edition_has_a_place_to_answer_and_no_verdicts_or_notes(student,
         assert any(editions.calls_check(nb["cells"][k]) for k in code), f"{exercise.title}: nowhere to answer"
 
 
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=WITH_EXERCISES_IDS)
 def test_student_edition_does_not_promise_solutions(student, path):
-    nb = editions.read(student / "notebooks" / path.name)
+    nb = editions.read(edition_file(student, path))
     text = "\n".join(editions.source(c) for c in nb["cells"][1:] if c["cell_type"] == "markdown")
-    promises = [s for s in re.split(r"(?<=[.!?])\s+", text)
-                if re.search(r"\bsolutions?\b", s, re.I) and editions.ABOUT_SOLUTIONS.search(s)]
+    if lang_of(path) == "zh":
+        promises = [s for s in editions.SOLUTION_SENTENCE_ZH.findall(text) if editions.ABOUT_SOLUTIONS_ZH.search(s)]
+    else:
+        promises = [s for s in re.split(r"(?<=[.!?])\s+", text)
+                    if re.search(r"\bsolutions?\b", s, re.I) and editions.ABOUT_SOLUTIONS.search(s)]
     assert not promises, f"the student edition still points to the worked solutions: {promises[:2]}"
 
 
@@ -146,7 +163,7 @@ def test_dropping_solution_sentences_keeps_the_rest():
 
 
 def test_a_stub_defines_the_function_the_exercise_asks_for():
-    nb = editions.read(next(p for p in LESSONS if p.name.startswith("01_")))
+    nb = editions.read(next(p for p in LESSONS_EN if p.name.startswith("01_")))
     stubs = [editions.source(c) for c in editions.student_notebook(nb)["cells"] if "Your answer:" in editions.source(c)]
     assert stubs and any(s.splitlines()[2].startswith("def ") for s in stubs), stubs
     for stub in stubs:
@@ -179,7 +196,7 @@ def teacher(tmp_path_factory):
 
 def test_teacher_edition_has_the_solutions_opened_and_the_notes(teacher):
     notes = (teacher / "speaker_notes.md").read_text(encoding="utf-8")
-    for path in LESSONS:
+    for path in LESSONS_EN:
         original, nb = editions.read(path), editions.read(teacher / "notebooks" / path.name)
         assert [editions.source(c) for c in nb["cells"]] == [editions.source(c) for c in original["cells"]]
         assert len(editions.solution_cells(nb)) == len(editions.solution_cells(original))
@@ -187,7 +204,7 @@ def test_teacher_edition_has_the_solutions_opened_and_the_notes(teacher):
         for note in editions.speaker_notes(original):
             assert note in notes
     assert (teacher / "teachers.md").is_file()
-    assert (teacher / "student" / "notebooks" / LESSONS[1].name).is_file()
+    assert (teacher / "student" / "notebooks" / LESSONS_EN[1].name).is_file()
     assert (teacher / "assets").is_dir() and (teacher / "student" / "assets").is_dir()
 
 
@@ -196,7 +213,7 @@ def test_teacher_edition_passes_nbval(teacher, tmp_path):
     ini = tmp_path / "pytest.ini"
     ini.write_text("[pytest]\nfilterwarnings =\n    error\n    ignore::DeprecationWarning:matplotlib\\..*\n",
                    encoding="utf-8")
-    chosen = [str(teacher / "notebooks" / p.name) for p in LESSONS if p.name[:2] in ("00", "02")]
+    chosen = [str(teacher / "notebooks" / p.name) for p in LESSONS_EN if p.name[:2] in ("00", "02")]
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(ini),
                              "--rootdir", str(tmp_path), "--nbval", "--nbval-current-env",
                              "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), *chosen],
