@@ -21,6 +21,7 @@ import numpy as np
 
 from ..core.cells import LSTMState
 from ..core.interop import from_keras_weights, from_tf1_weights, from_torch_state_dict
+from ..core.language import say
 from ..core.unrolling import dynamic_rnn
 from .stored import asset_path
 
@@ -36,7 +37,8 @@ def fixtures_dir() -> Path:
 def load_fixture(name: str) -> tuple[dict, dict]:
     """``(meta, arrays)`` of ``assets/fixtures/NAME.npz``; meta names the framework and its version."""
     if name not in FIXTURES:
-        raise ValueError(f"name: expected one of {', '.join(FIXTURES)}, got {name!r}")
+        raise ValueError(say(f"name: expected one of {', '.join(FIXTURES)}, got {name!r}",
+                             f"name：应为 {', '.join(FIXTURES)} 之一，传入的是 {name!r}"))
     with np.load(fixtures_dir() / f"{name}.npz", allow_pickle=False) as f:
         arrays = {k: f[k] for k in f.files}
     meta = json.loads(str(arrays.pop("meta")))
@@ -57,10 +59,13 @@ class FixtureCheck:
     def describe(self) -> str:
         who = f"{self.meta['framework']} {self.meta['version']}: {self.meta['layer']}"
         if self.error:
-            return f"{who}\n  not importable: {self.error}"
+            return say(f"{who}\n  not importable: {self.error}", f"{who}\n  无法导入：{self.error}")
         if max(self.out_gap, self.state_gap) < 1e-12:
-            return f"{who}\n  outputs and final states: ours within 1e-12 of theirs"
-        return f"{who}\n  max |ours - theirs|: outputs {self.out_gap:.1e}, final states {self.state_gap:.1e}"
+            return say(f"{who}\n  outputs and final states: ours within 1e-12 of theirs",
+                       f"{who}\n  输出和最终状态：我们的与他们的相差不到 1e-12")
+        return say(f"{who}\n  max |ours - theirs|: outputs {self.out_gap:.1e}, final states {self.state_gap:.1e}",
+                   f"{who}\n  最大 |ours - theirs|：输出 {self.out_gap:.1e}，最终状态 {self.state_gap:.1e}")
+
 
 
 def import_fixture_weights(name, meta, a):
