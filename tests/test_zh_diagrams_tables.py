@@ -31,7 +31,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 # the notes' own words, drawn in English too (vocabulary "both" and "notes")
-NOTES_WORDS = re.compile(r"学习门|遗忘门|记忆门|使用门|窥视孔|门限回归单元|本次状态记忆 = 激活函数\(上次状态记忆, 当前事件\)")
+NOTES_WORDS = re.compile(r"学习门|遗忘门|记忆门|使用门|窥视孔|门限回归单元|"
+                         r"本次状态记忆 = 激活函数\(上次状态记忆, 当前事件\)")
 
 
 def both(make):
@@ -102,7 +103,8 @@ def test_chinese_diagrams_are_valid_svg_with_chinese_labels_that_fit(name, chine
         assert not english_words.search(text), f"{name}: an English word left in Chinese: {text!r}"
         x, w = float(element.get("x")), estimated_width(text, float(element.get("font-size")))
         left = {"start": x, "middle": x - w / 2, "end": x - w}[element.get("text-anchor")]
-        assert left >= 0 and left + w <= width + 1, f"{name}: {text!r} runs off the drawing ({left:.0f}..{left + w:.0f})"
+        assert left >= 0 and left + w <= width + 1, \
+            f"{name}: {text!r} runs off the drawing ({left:.0f}..{left + w:.0f})"
 
 
 @pytest.mark.parametrize("name", sorted(DIAGRAMS))
@@ -267,7 +269,7 @@ def test_pulse_sentence_in_chinese_has_the_same_numbers(scale, strength, steps):
 def test_cell_finding_and_saturation_table_in_chinese():
     finding = interpret.CellFinding(1, "c", 3, -0.4567)
     for target in (None, "inside quotes"):
-        en, zh = both(lambda: finding.describe(target) if target else finding.describe())
+        en, zh = both(lambda t=target: finding.describe(t) if t else finding.describe())
         assert CJK.search(zh) and not CJK.search(en)
         assert same_numbers(en, zh) and "c[3]" in zh
     assert both(lambda: finding.describe())[0] == "layer 1, c[3] tracks the target with correlation -0.46"
