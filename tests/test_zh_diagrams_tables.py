@@ -294,6 +294,16 @@ def test_fixture_reports_in_chinese_have_the_same_numbers(name):
     assert same_numbers(en, zh)
 
 
+def test_a_fixture_that_cannot_be_imported_is_explained_in_chinese_and_checked_in_english(chinese):
+    # lesson 07's code cell (the same in both editions) asserts on the English error
+    result = compare_fixture("keras_gru_reset_after_false")
+    assert "reset_after=False applies r before the matmul" in result.error and not CJK.search(result.error)
+    assert CJK.search(result.error_zh) and "weights[0][2] (bias)" in result.error_zh
+    assert result.error_zh in result.describe() and result.error not in result.describe()
+    set_language("en")
+    assert result.error in result.describe()
+
+
 @pytest.mark.parametrize("framework, cell", [(fw, c) for fw in I.LAYOUTS for c in I.LAYOUTS[fw]])
 def test_layout_descriptions_in_chinese_keep_names_shapes_and_numbers(framework, cell):
     en, zh = both(lambda: I.describe_layout(framework, cell))
