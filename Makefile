@@ -1,16 +1,18 @@
 # Two commands on a fresh machine (Linux, macOS; on Windows use the README's plain pip route):
 #   make lab    a virtual environment with the series, your own copy of the lessons, JupyterLab
+#               (make lab EDITION=zh: the Chinese edition, 中文版)
 #   make test   a virtual environment with the test tools, then ruff and pytest (what CI runs)
 # PYTHON=python3.12 make test picks the interpreter; VENV=/elsewhere puts the environment elsewhere.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 LESSONS ?= lstm-lesson-notebooks
+EDITION ?= en
 
 .PHONY: lab test wheel wheel-check handouts editions clean
 
 lab: $(VENV)/.installed-lab
-	$(BIN)/lstm-lesson lab $(LESSONS)
+	$(BIN)/lstm-lesson lab $(LESSONS) --lang $(EDITION)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -42,7 +42,7 @@ from .core.threads import set_threads
 from .core.training import evaluate, train
 from .core.unrolling import MultiRNNCell, bptt, dynamic_rnn
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 set_threads(1)  # see core/threads.py: one BLAS thread is the classroom-safe default
 

@@ -60,6 +60,9 @@
 # `lstm-lesson slides` writes one deck per notebook to `build/slides/`, with its libraries beside
 # it so it opens with no internet, and `lstm-lesson handouts` prints them as PDFs. Teachers: the
 # student edition without solutions is `lstm-lesson student OUT`, the guide `docs/teachers.md`.
+#
+# **中文版**: the same lessons in Chinese, with the same code, are in `notebooks/zh/`:
+# `lstm-lesson lab --lang zh` opens them (every command above takes `--lang zh`).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your setup

@@ -45,7 +45,7 @@ def series(tmp_path, monkeypatch):
     folder.mkdir()
     for name in ("00_intro.ipynb", "01_first.ipynb"):
         (folder / name).write_text(json.dumps({"cells": [], "v": 1}), encoding="utf-8")
-    monkeypatch.setattr(editions, "lesson_paths", lambda: sorted(folder.glob("*.ipynb")))
+    monkeypatch.setattr(editions, "lesson_paths", lambda lang="en": sorted(folder.glob("*.ipynb")))
     return folder
 
 
@@ -122,9 +122,11 @@ def test_an_unknown_lesson_in_an_edition_is_a_usage_error(tmp_path, capsys):
     assert "lesson: expected one of" in capsys.readouterr().err
 
 
-def test_the_teachers_guide_is_current():
-    """docs/teachers.md's generated tables match docs/timings.json and the self-checks' mistake lists."""
-    assert cli.main(["guide", "--check"]) == 0, "run: python -m lstm_lesson.tools.guide"
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_teachers_guide_is_current(lang):
+    """docs/teachers.md's (and the Chinese docs/teachers.zh-CN.md's) generated tables match
+    docs/timings.json and the self-checks' mistake lists."""
+    assert cli.main(["guide", "--check", "--lang", lang]) == 0, f"run: python -m lstm_lesson.tools.guide --lang {lang}"
 
 
 def test_the_guide_has_a_section_and_minutes_for_every_lesson():

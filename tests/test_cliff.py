@@ -67,3 +67,16 @@ def test_bad_arguments_are_named():
         cliff_loss(1.0, 0.0, steps=2.5)
     with pytest.raises(TypeError, match="lr: expected a real number"):
         descend(1.0, 0.0, lr="big")
+
+
+@pytest.mark.parametrize("w0, b0, lr, clip", [(6.0, -3.0, 0.5, None), (6.0, -3.0, 0.5, 1.0), (10.0, -5.2, 1.0, None),
+                                             (3.0, 1.0, 0.1, 2.0), (8.0, -4.0, 5.0, None), (12.0, -6.0, 0.5, 0.5)])
+def test_one_start_in_floats_is_the_array_descent(w0, b0, lr, clip):
+    # the widget's fast path (Python floats for a single start) against the vectorised descent:
+    # near the wall a last-bit difference would grow into a different path, so equality is the test
+    one = descend(np.array(w0), np.array(b0), lr=lr, clip=clip)
+    many = descend(np.array([w0, w0]), np.array([b0, b0]), lr=lr, clip=clip)
+    for name in ("w", "b", "loss"):
+        np.testing.assert_allclose(getattr(one, name), getattr(many, name)[:, 0], rtol=0, atol=1e-12)
+        assert getattr(one, name).shape == getattr(many, name)[:, 0].shape
+    assert float(one.jump) == pytest.approx(float(many.jump[0]), abs=1e-12)

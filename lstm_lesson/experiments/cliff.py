@@ -12,6 +12,7 @@ Everything here is vectorised over arrays of (w, b), so a whole grid of starting
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,31 @@ def cliff_loss_and_grad(w, b, steps=STEPS):
         dw += dx * s[t - 1]
         db += dx
         dx = dx * w * s[t - 1] * (1.0 - s[t - 1])  # the factor w·sigmoid' that vanishes or explodes
+    return E, dw, db
+
+
+def _sigmoid_scalar(z: float) -> float:
+    """``sigmoid`` for one float: the same formula and numpy's own tanh (math.tanh differs in the last
+    bit for a quarter of inputs, and the cliff's wall amplifies such bits into different paths)."""
+    return 0.5 * float(np.tanh(0.5 * z)) + 0.5
+
+
+def _loss_and_grad_scalar(w: float, b: float, steps: int = STEPS) -> tuple[float, float, float]:
+    """``cliff_loss_and_grad`` for one (w, b), in Python floats: the same sums in the same order.
+
+    What it buys: one descent of 300 steps (the widget's slider) in 4.7 ms instead of 84 ms (Intel
+    Xeon, one run), because every numpy operation on a 0-d array costs about a microsecond.
+    """
+    s = [_sigmoid_scalar(X0)]
+    for _ in range(steps):
+        s.append(_sigmoid_scalar(w * s[-1] + b))
+    E = (s[-1] - TARGET) ** 2
+    dx = 2.0 * (s[-1] - TARGET) * s[-1] * (1.0 - s[-1])
+    dw = db = 0.0
+    for t in range(steps, 0, -1):
+        dw += dx * s[t - 1]
+        db += dx
+        dx = dx * w * s[t - 1] * (1.0 - s[t - 1])
     return E, dw, db
 
 
@@ -109,6 +135,8 @@ def descend(w0, b0, *, lr=0.5, steps=300, clip=None):
                                  f"clip：应为正的阈值或 None，传入的是 {clip}"))
 
     w, b = np.broadcast_arrays(np.asarray(w0, np.float64), np.asarray(b0, np.float64))
+    if w.size == 1:  # one start (the widget): the same descent in Python floats, 18x faster
+        return _descend_one(float(w.flat[0]), float(b.flat[0]), w.shape, lr=lr, steps=steps, clip=clip)
     w, b = w.copy(), b.copy()
     ws, bs, losses = [w.copy()], [b.copy()], []
     jump = np.zeros(w.shape)
@@ -124,3 +152,24 @@ def descend(w0, b0, *, lr=0.5, steps=300, clip=None):
         bs.append(b.copy())
     losses.append(cliff_loss(w, b))
     return DescentPaths(w=np.array(ws), b=np.array(bs), loss=np.array(losses), jump=jump)
+
+
+def _descend_one(w: float, b: float, shape, *, lr: float, steps: int, clip: float | None) -> DescentPaths:
+    """``descend`` from a single start, in Python floats (see ``_loss_and_grad_scalar``)."""
+    ws, bs, losses, jump = [w], [b], [], 0.0
+    for _ in range(steps):
+        E, dw, db = _loss_and_grad_scalar(w, b)
+        norm = math.sqrt(dw * dw + db * db)
+        if clip is not None and norm >= clip:  # Algorithm 1, as in clip_update
+            dw, db = dw * (clip / norm), db * (clip / norm)
+            norm = math.sqrt(dw * dw + db * db)
+        w -= lr * dw
+        b -= lr * db
+        jump = max(jump, lr * norm)
+        losses.append(E)
+        ws.append(w)
+        bs.append(b)
+    losses.append(_loss_and_grad_scalar(w, b)[0])
+    as_paths = np.array  # (steps + 1,) then the start's own shape, as the array path returns
+    return DescentPaths(w=as_paths(ws).reshape(-1, *shape), b=as_paths(bs).reshape(-1, *shape),
+                        loss=as_paths(losses).reshape(-1, *shape), jump=np.full(shape, jump))

@@ -10,6 +10,9 @@
     lstm-lesson timings          seconds per cell of each lesson (for the teacher's guide)
     lstm-lesson guide            the guide's generated tables from those timings and the self-checks
 
+lab, reset, student, teacher, slides, handouts and guide take ``--lang zh`` for the Chinese edition
+(中文版, the lessons in notebooks/zh/).
+
 Every subcommand has ``--help``. The lessons come with the installed package, so this works from
 an installed wheel as well as from a clone.
 """
@@ -37,19 +40,20 @@ def _ask_on_terminal(question: str) -> bool:
 def cmd_lab(args) -> int:
     folder = Path(args.dir)
     ask = _ask_on_terminal if sys.stdin.isatty() and not args.keep else None
-    report = workspace.sync(folder, ask=ask)
+    report = workspace.sync(folder, ask=ask, lang=args.lang)
     for name, what in report.items():
         print(f"  {SYMBOL[what]} {name}: {what}")
     kept = [name for name, what in report.items() if what == "kept"]
     if kept:
         print(f"Your changes to {', '.join(kept)} are kept. `lstm-lesson reset NN` restores a lesson "
               "(your copy goes to backups/).")
-    print(f"Your lessons: {(folder / 'notebooks').resolve()}")
+    lessons = workspace.lessons_folder(folder, args.lang)
+    print(f"Your lessons: {lessons.resolve()}")
     if args.copy_only:
         print(f"Open them with: {sys.executable} -m jupyterlab {folder}")
         return 0
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder.resolve()}",
-               "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb"]
+               f"--LabApp.default_url=/lab/tree/{lessons.relative_to(folder).as_posix()}/00_start_here.ipynb"]
     if args.no_browser:
         command.append("--no-browser")
     if args.port:
@@ -68,7 +72,7 @@ def cmd_lab(args) -> int:
 
 def cmd_reset(args) -> int:
     try:
-        restored, backup = workspace.reset(args.lesson, Path(args.dir))
+        restored, backup = workspace.reset(args.lesson, Path(args.dir), args.lang)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -77,13 +81,19 @@ def cmd_reset(args) -> int:
 
 
 def cmd_student(args) -> int:
-    editions.write_student_edition(Path(args.out), editions.select_lessons(args.lessons))
+    editions.write_student_edition(Path(args.out), editions.select_lessons(args.lessons, args.lang), lang=args.lang)
     return 0
 
 
 def cmd_teacher(args) -> int:
-    editions.write_teacher_edition(Path(args.out), editions.select_lessons(args.lessons))
+    editions.write_teacher_edition(Path(args.out), editions.select_lessons(args.lessons, args.lang), lang=args.lang)
     return 0
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    """``--lang en|zh``: the English edition (notebooks/) or the Chinese one (notebooks/zh/)."""
+    parser.add_argument("--lang", choices=sorted(editions.LANGUAGES), default="en",
+                        help="the edition: en (English, default) or zh (中文, the lessons in notebooks/zh/)")
 
 
 def _delegate(main):
@@ -108,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--keep", action="store_true", help="never ask: keep every lesson you changed")
     lab.add_argument("--port", type=int, help="JupyterLab's port (default: its own, 8888 or the next free one)")
     lab.epilog = "Options after -- go to jupyter lab as they are, e.g. lstm-lesson lab -- --ip=127.0.0.1"
+    add_lang(lab)
     lab.set_defaults(run=cmd_lab)
 
     reset = sub.add_parser("reset", help="restore one lesson in your folder (your copy goes to backups/)",
@@ -116,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("lesson", metavar="NN", help="lesson number, e.g. 02")
     reset.add_argument("--dir", default=str(workspace.DEFAULT_DIR), help=f"your lessons folder (default: "
                        f"./{workspace.DEFAULT_DIR})")
+    add_lang(reset)
     reset.set_defaults(run=cmd_reset)
 
     for name, run, what in (("student", cmd_student, "the student edition: solution cells removed (not hidden), "
@@ -125,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         edition = sub.add_parser(name, help=what.split(":")[0], description=f"Write {what}.")
         edition.add_argument("out", metavar="OUT", help="folder to write into (created)")
         edition.add_argument("--lessons", nargs="*", metavar="NN", help="only these lessons (default: all)")
+        add_lang(edition)
         edition.set_defaults(run=run)
 
     for name, module, what in (("slides", slides, "offline reveal.js decks, one per lesson"),
@@ -154,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     args.jupyter_args = passed_on
     if args.command in ("student", "teacher"):
         try:
-            editions.select_lessons(args.lessons)
+            editions.select_lessons(args.lessons, args.lang)
         except ValueError as err:
             parser.error(str(err))
     return args.run(args) or 0

@@ -36,12 +36,14 @@ from pathlib import Path
 
 # folder in the wheel (lstm_lesson/<key>) -> folder in a checkout
 RESOURCE_FOLDERS = {"lessons": "notebooks", "assets": "assets", "docs": "docs"}
+# edition -> its lessons' folder inside the lessons folder (the Chinese edition: notebooks/zh/)
+LANGUAGES = {"en": ".", "zh": "zh"}
 
-EXERCISE_HEADING = re.compile(r"^#{2,4}\s+Exercise\b", re.M)
+EXERCISE_HEADING = re.compile(r"^#{2,4}\s+(?:Exercise|练习)\b", re.M)  # the Chinese edition: ### 练习 ...
 ANY_HEADING = re.compile(r"^(#{1,6})\s+\S", re.M)
 SOLUTION_FIRST_LINE = re.compile(r"^#\s*(worked\s+solution|solution)\b", re.I)
 CHECK_CALL = re.compile(r"\bcheck_\w+\s*\(")
-MARKDOWN_CHECK = re.compile(r"Check:\s*`(check_\w+\(.*?\))`")
+MARKDOWN_CHECK = re.compile(r"(?:Check|检查|自测)[:：]\s*`(check_\w+\(.*?\))`")
 LESSON_NAME = re.compile(r"^(\d\d)_\w+\.ipynb$")
 
 # A sentence about the worked solutions ("A worked solution follows each exercise in a collapsed
@@ -49,10 +51,17 @@ LESSON_NAME = re.compile(r"^(\d\d)_\w+\.ipynb$")
 SOLUTION_SENTENCE = re.compile(
     r"(?:(?<=^)|(?<=[.!?)]\s)|(?<=\n))[ \t]*[A-Z(][^.!?#]*?\bsolutions?\b[^.!?#]*?[.!?]\)?[ \t]*", re.M)
 ABOUT_SOLUTIONS = re.compile(r"\b(worked|collapsed|open|below|those)\b", re.I)
+# The same in the Chinese edition: a sentence (up to 。！？) that speaks of the folded 参考答案/解答.
+SOLUTION_SENTENCE_ZH = re.compile(r"[^。！？\n]*(?:参考答案|参考解答|解答|答案)[^。！？\n]*[。！？]")
+ABOUT_SOLUTIONS_ZH = re.compile(r"折叠|打开|展开|下面|下方|参考")
 
-STUDENT_BANNER = ("> **Student edition.** The worked solutions are not in this copy: your teacher has them. "
-                  "Write your answer where an exercise says *your answer*, run the cell, and read what the "
-                  "check says.")
+STUDENT_BANNER = {
+    "en": ("> **Student edition.** The worked solutions are not in this copy: your teacher has them. "
+           "Write your answer where an exercise says *your answer*, run the cell, and read what the "
+           "check says."),
+    "zh": ("> **学生版。** 这份讲义里没有参考答案，答案在老师那里。在练习写着 *your answer* 的地方写下你的答案，"
+           "运行这个单元格，再读自测给出的结论。"),
+}
 
 
 # ----- where the lessons are -------------------------------------------------------------------
@@ -74,14 +83,21 @@ def resource_dir(key: str) -> Path:
                             f"checkout ({checkout}); reinstall lstm-lesson")
 
 
-def lesson_paths() -> list[Path]:
-    """Every lesson notebook, in order (``NN_name.ipynb``)."""
-    return sorted(p for p in resource_dir("lessons").glob("*.ipynb") if LESSON_NAME.match(p.name))
+def lessons_dir(lang: str = "en") -> Path:
+    """The folder of the lessons in ``lang``: "en" the English edition, "zh" the Chinese one (``zh/``)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang: expected one of {list(LANGUAGES)}, got {lang!r}")
+    return resource_dir("lessons") / LANGUAGES[lang]
 
 
-def select_lessons(numbers: list[str] | None = None) -> list[Path]:
+def lesson_paths(lang: str = "en") -> list[Path]:
+    """Every lesson notebook of the ``lang`` edition, in order (``NN_name.ipynb``)."""
+    return sorted(p for p in lessons_dir(lang).glob("*.ipynb") if LESSON_NAME.match(p.name))
+
+
+def select_lessons(numbers: list[str] | None = None, lang: str = "en") -> list[Path]:
     """The lessons with these two-digit numbers ("1" and "01" both work); all when empty."""
-    paths = lesson_paths()
+    paths = lesson_paths(lang)
     if not numbers:
         return paths
     by_number = {p.name[:2]: p for p in paths}
@@ -257,18 +273,21 @@ def exercise_stub(exercise: Exercise, nb: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def without_solution_sentences(text: str) -> str:
+def without_solution_sentences(text: str, lang: str = "en") -> str:
     """``text`` without the sentences that point to the worked solutions (see SOLUTION_SENTENCE)."""
+    sentence, about = ((SOLUTION_SENTENCE_ZH, ABOUT_SOLUTIONS_ZH) if lang == "zh"
+                       else (SOLUTION_SENTENCE, ABOUT_SOLUTIONS))
+
     def drop(match):
-        return "" if ABOUT_SOLUTIONS.search(match.group(0)) else match.group(0)
-    if not SOLUTION_SENTENCE.search(text):
+        return "" if about.search(match.group(0)) else match.group(0)
+    if not sentence.search(text):
         return text
-    kept = "\n".join(line.rstrip() for line in SOLUTION_SENTENCE.sub(drop, text).split("\n"))
+    kept = "\n".join(line.rstrip() for line in sentence.sub(drop, text).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", kept)
 
 
-def student_notebook(nb: dict) -> dict:
-    """The student edition of one notebook dict (a new dict; ``nb`` is not changed)."""
+def student_notebook(nb: dict, lang: str = "en") -> dict:
+    """The student edition of one notebook dict (a new dict; ``nb`` is not changed), ``lang`` its language."""
     nb = copy.deepcopy(nb)
     cells = nb["cells"]
     drop = {k for k, cell in enumerate(cells) if is_notes(cell) or is_solution(cell) or is_hidden_answer(cell)}
@@ -277,7 +296,7 @@ def student_notebook(nb: dict) -> dict:
         drop.update(exercise.solution_checks)
         if exercise.solutions and not exercise.first_tries:
             stubs[exercise.solutions[0]] = _code_cell(exercise_stub(exercise, nb), f"answer-{exercise.heading}")
-    kept = [_markdown_cell(STUDENT_BANNER, "student-edition")]
+    kept = [_markdown_cell(STUDENT_BANNER[lang], "student-edition")]
     for index, cell in enumerate(cells):
         if index in stubs:
             kept.append(stubs[index])
@@ -286,7 +305,7 @@ def student_notebook(nb: dict) -> dict:
         if calls_check(cell):  # a first try's verdict names the mistake and sometimes the answer
             cell["outputs"], cell["execution_count"] = [], None
         if cell.get("cell_type") == "markdown":
-            cell["source"] = without_solution_sentences(source(cell))
+            cell["source"] = without_solution_sentences(source(cell), lang)
         kept.append(cell)
     nb["cells"] = kept
     nb.get("metadata", {}).pop("jupytext", None)  # no .py twin appears when a student saves
@@ -342,7 +361,7 @@ def write(nb: dict, path: Path) -> Path:
     return path
 
 
-README_STUDENT = """# lstm-lesson: student edition
+README_STUDENT = {"en": """# lstm-lesson: student edition
 
 Open the notebooks in `notebooks/` in order, starting with 00 (`assets/` holds data they read).
 Every exercise has a self-check: write your answer
@@ -351,9 +370,18 @@ where the notebook says *your answer*, run the cell, and read the verdict ("Corr
 
 These notebooks need the `lstm-lesson` package: `pip install lstm-lesson` (or the wheel your
 teacher gave you), then `jupyter lab` in this folder.
-"""
+""", "zh": """# lstm-lesson：学生版
 
-README_TEACHER = """# lstm-lesson: teacher edition
+按顺序打开 `notebooks/` 里的笔记本，从 00 开始（`assets/` 里是它们读取的数据）。
+每个练习都有自测：在笔记本写着 *your answer* 的地方写下你的答案，运行这个单元格，读它给出的结论
+（“正确：……”，或“还不对：……”并指出最可能的错误）。参考答案在老师那里。
+
+这些笔记本需要 `lstm-lesson` 包：`pip install lstm-lesson`（或老师给你的 wheel 文件），
+然后在这个文件夹里运行 `jupyter lab`。界面也可以换成中文：`pip install jupyterlab-language-pack-zh-cn`，
+再在 Settings → Language 里选 “Chinese (Simplified, China) - 中文 (简体, 中国)”。
+"""}
+
+README_TEACHER = {"en": """# lstm-lesson: teacher edition
 
 - `notebooks/`: every lesson with its worked solutions opened and its speaker notes (cells of
   slide type "notes"; in a slide deck press S to see them), executed, with outputs.
@@ -362,7 +390,19 @@ README_TEACHER = """# lstm-lesson: teacher edition
 - `speaker_notes.md`: all speaker notes in one file, lesson by lesson.
 - `assets/`: the stored results and figures the notebooks read (`../assets/...`).
 - `student/`: the student edition, to hand out (no solutions).
-"""
+""", "zh": """# lstm-lesson：教师版
+
+- `notebooks/`：每一课，参考答案已展开，带演讲者备注（幻灯片类型为 "notes" 的单元格；放映幻灯片时按 S
+  查看），已执行并带输出。
+- `teachers.md`：教师指南（教学目标、各部分用时、投影什么、课堂提问及答案、常见误解、作业、在 JupyterHub
+  上运行本系列）。
+- `speaker_notes.md`：所有演讲者备注，按课汇总在一个文件里。
+- `assets/`：笔记本读取的已存结果和图。
+- `student/`：学生版，可直接分发（不含参考答案）。
+"""}
+
+# the teacher's guide of each edition, in docs/
+GUIDE_FILE = {"en": "teachers.md", "zh": "teachers.zh-CN.md"}
 
 
 def _copy_assets(target: Path) -> None:
@@ -377,34 +417,38 @@ def _copy_assets(target: Path) -> None:
             shutil.copyfile(path, dest)
 
 
-def write_student_edition(out: Path, lessons: list[Path] | None = None, *, log=print) -> list[Path]:
-    """Write the student edition of ``lessons`` (default all) into ``out``; returns the notebooks written."""
+def write_student_edition(out: Path, lessons: list[Path] | None = None, *, lang: str = "en",
+                          log=print) -> list[Path]:
+    """Write the student edition of ``lessons`` (default all of the ``lang`` edition) into ``out``;
+    returns the notebooks written."""
     out = Path(out)
-    written = [write(student_notebook(read(p)), out / "notebooks" / p.name) for p in lessons or lesson_paths()]
+    written = [write(student_notebook(read(p), lang), out / "notebooks" / p.name)
+               for p in lessons or lesson_paths(lang)]
     _copy_assets(out / "assets")
-    (out / "README.md").write_text(README_STUDENT, encoding="utf-8")
+    (out / "README.md").write_text(README_STUDENT[lang], encoding="utf-8")
     log(f"student edition: {len(written)} notebooks in {out} (solutions, solution checks and speaker notes "
         "removed; self-check outputs cleared)")
     return written
 
 
-def write_teacher_edition(out: Path, lessons: list[Path] | None = None, *, log=print) -> list[Path]:
+def write_teacher_edition(out: Path, lessons: list[Path] | None = None, *, lang: str = "en",
+                          log=print) -> list[Path]:
     """Write the teacher edition into ``out``: notebooks/, teachers.md, speaker_notes.md, student/."""
     out = Path(out)
-    lessons = lessons or lesson_paths()
-    written, notes = [], ["# Speaker notes\n"]
+    lessons = lessons or lesson_paths(lang)
+    written, notes = [], ["# Speaker notes\n" if lang == "en" else "# 演讲者备注\n"]
     for path in lessons:
         nb = read(path)
         written.append(write(teacher_notebook(nb), out / "notebooks" / path.name))
         notes.append(f"\n## {path.stem}\n")
-        notes += [f"\n{note}\n" for note in speaker_notes(nb)] or ["\n(none)\n"]
+        notes += [f"\n{note}\n" for note in speaker_notes(nb)] or ["\n(none)\n" if lang == "en" else "\n（无）\n"]
     (out / "speaker_notes.md").write_text("".join(notes), encoding="utf-8")
     _copy_assets(out / "assets")
-    guide = resource_dir("docs") / "teachers.md"
+    guide = resource_dir("docs") / GUIDE_FILE[lang]
     if guide.is_file():
         (out / "teachers.md").write_text(guide.read_text(encoding="utf-8"), encoding="utf-8")
-    (out / "README.md").write_text(README_TEACHER, encoding="utf-8")
-    write_student_edition(out / "student", lessons, log=lambda _: None)
+    (out / "README.md").write_text(README_TEACHER[lang], encoding="utf-8")
+    write_student_edition(out / "student", lessons, lang=lang, log=lambda _: None)
     log(f"teacher edition: {len(written)} notebooks with solutions in {out / 'notebooks'}, "
         f"{'teachers.md, ' if guide.is_file() else ''}speaker_notes.md, student/")
     return written

@@ -130,12 +130,17 @@ def build_handouts(out_dir: Path = Path("build/handouts"), lessons: list[Path] |
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lstm-lesson handouts", description=__doc__.split("\n\n")[0])
     parser.add_argument("lessons", nargs="*", metavar="NN", help="lesson numbers (default: all)")
-    parser.add_argument("--out", type=Path, default=Path("build/handouts"), help="where the PDFs go")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where the PDFs go (default: build/handouts, the Chinese edition's build/handouts/zh)")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="the edition: en (English, default) or zh (中文, the lessons in notebooks/zh/)")
     parser.add_argument("--cache", type=Path, default=Path("build/npm-cache"), help="npm tarball cache")
     parser.add_argument("--chromium", help="path to Chromium/Chrome")
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = Path("build/handouts") / ("zh" if args.lang == "zh" else "")
     try:
-        pdfs = build_handouts(args.out, editions.select_lessons(args.lessons), cache_dir=args.cache,
+        pdfs = build_handouts(args.out, editions.select_lessons(args.lessons, args.lang), cache_dir=args.cache,
                               chromium=args.chromium)
     except ValueError as err:
         parser.error(str(err))

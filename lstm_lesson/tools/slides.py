@@ -231,6 +231,8 @@ def build_deck(notebook: Path, out_dir: Path, exporter) -> Path:
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
+    if notebook.parent.name == "zh":  # the Chinese edition: the browser then picks Simplified Chinese glyphs
+        body = body.replace('<html lang="en">', '<html lang="zh-CN">', 1)
     deck = Path(out_dir) / f"{notebook.stem}.slides.html"
     deck.write_text(body, encoding="utf-8")
     return deck
@@ -281,13 +283,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="load reveal.js, MathJax, ... from CDNs (needs internet when shown; no npm needed)")
     parser.add_argument("--notebooks", type=Path, default=None,
                         help="folder of .ipynb files (default: the installed lessons, or notebooks/ of a clone)")
-    parser.add_argument("--out", type=Path, default=Path("build/slides"), help="where the decks go")
+    parser.add_argument("--out", type=Path, default=None, help="where the decks go (default: build/slides, "
+                        "the Chinese edition's build/slides/zh)")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="the edition: en (English, default) or zh (中文, the lessons in notebooks/zh/)")
     parser.add_argument("--cache", type=Path, default=Path("build/npm-cache"), help="npm tarball cache")
     args = parser.parse_args(argv)
     if args.notebooks is None:
-        from .editions import resource_dir
+        from .editions import lessons_dir
 
-        args.notebooks = resource_dir("lessons")
+        args.notebooks = lessons_dir(args.lang)
+    if args.out is None:
+        args.out = Path("build/slides") / ("zh" if args.lang == "zh" else "")
     try:
         decks = build_all(args.notebooks, args.out, online=args.online, cache_dir=args.cache)
     except (VendorError, FileNotFoundError) as err:

@@ -48,8 +48,19 @@ def backup_name(path: Path, stamp: str | None = None) -> Path:
     return target
 
 
-def sync(workspace: Path = DEFAULT_DIR, *, ask=None, log=print) -> dict[str, str]:
-    """Copy the lessons into ``workspace``; returns {file name: what happened}.
+def lessons_folder(workspace: Path, lang: str = "en") -> Path:
+    """Where the ``lang`` edition's lessons go: ``notebooks/`` (English) or ``notebooks/zh/`` (中文),
+    the repository's own layout."""
+    return Path(workspace) / "notebooks" / editions.LANGUAGES[lang]
+
+
+def _key(name: str, lang: str) -> str:
+    """A lesson's key in the manifest: its file name, ``zh/<name>`` in the Chinese edition."""
+    return name if lang == "en" else f"{editions.LANGUAGES[lang]}/{name}"
+
+
+def sync(workspace: Path = DEFAULT_DIR, *, ask=None, log=print, lang: str = "en") -> dict[str, str]:
+    """Copy the ``lang`` edition's lessons into ``workspace``; returns {file name: what happened}.
 
     What happens to each lesson file:
       "copied"    it was missing;
@@ -60,13 +71,15 @@ def sync(workspace: Path = DEFAULT_DIR, *, ask=None, log=print) -> dict[str, str
     ``ask`` is None when nobody can answer (no terminal): changed files are always kept.
     """
     workspace = Path(workspace)
-    (workspace / "notebooks").mkdir(parents=True, exist_ok=True)
+    folder = lessons_folder(workspace, lang)
+    folder.mkdir(parents=True, exist_ok=True)
     copy_assets(workspace / "assets")
     manifest = read_manifest(workspace)
     record = manifest.setdefault("files", {})
     report = {}
-    for source in editions.lesson_paths():
-        target = workspace / "notebooks" / source.name
+    for source in editions.lesson_paths(lang):
+        target = folder / source.name
+        key = _key(source.name, lang)
         new = sha256(source)
         if not target.exists():
             shutil.copyfile(source, target)
@@ -75,7 +88,7 @@ def sync(workspace: Path = DEFAULT_DIR, *, ask=None, log=print) -> dict[str, str
             current = sha256(target)
             if current == new:
                 report[source.name] = "unchanged"
-            elif current == record.get(source.name):
+            elif current == record.get(key):
                 shutil.copyfile(source, target)
                 report[source.name] = "updated"
             elif ask is not None and ask(f"{target} has changes of yours and the series has a different version. "
@@ -89,7 +102,7 @@ def sync(workspace: Path = DEFAULT_DIR, *, ask=None, log=print) -> dict[str, str
             else:
                 report[source.name] = "kept"
                 continue  # the record keeps the version the learner started from
-        record[source.name] = new
+        record[key] = new
     write_manifest(workspace, manifest)
     return report
 
@@ -111,17 +124,17 @@ def copy_assets(target: Path) -> int:
     return written
 
 
-def reset(lesson: str, workspace: Path = DEFAULT_DIR) -> tuple[Path, Path | None]:
+def reset(lesson: str, workspace: Path = DEFAULT_DIR, lang: str = "en") -> tuple[Path, Path | None]:
     """Restore lesson ``lesson`` ("01" or "1") in ``workspace`` to the series' version.
 
     Returns (the restored notebook, the backup of the learner's copy or None if there was none
     or it was unchanged). Raises ValueError for an unknown lesson number.
     """
-    (source,) = editions.select_lessons([lesson])
+    (source,) = editions.select_lessons([lesson], lang)
     workspace = Path(workspace)
-    (workspace / "notebooks").mkdir(parents=True, exist_ok=True)
+    lessons_folder(workspace, lang).mkdir(parents=True, exist_ok=True)
     copy_assets(workspace / "assets")
-    target = workspace / "notebooks" / source.name
+    target = lessons_folder(workspace, lang) / source.name
     backup = None
     if target.exists() and sha256(target) != sha256(source):
         backup = backup_name(target)
@@ -129,6 +142,6 @@ def reset(lesson: str, workspace: Path = DEFAULT_DIR) -> tuple[Path, Path | None
         shutil.move(target, backup)
     shutil.copyfile(source, target)
     manifest = read_manifest(workspace)
-    manifest.setdefault("files", {})[source.name] = sha256(source)
+    manifest.setdefault("files", {})[_key(source.name, lang)] = sha256(source)
     write_manifest(workspace, manifest)
     return target, backup
