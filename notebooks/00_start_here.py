@@ -62,7 +62,8 @@
 # student edition without solutions is `lstm-lesson student OUT`, the guide `docs/teachers.md`.
 #
 # **中文版**: the same lessons in Chinese, with the same code, are in `notebooks/zh/`:
-# `lstm-lesson lab --lang zh` opens them (every command above takes `--lang zh`).
+# `make lab EDITION=zh` or `lstm-lesson lab --lang zh` opens them (every `lstm-lesson` command above
+# takes `--lang zh`).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your setup

@@ -30,7 +30,7 @@
 # Jacobian check; section 2's bound and Hochreiter's |w| < 4 (skip "Larger weights do not help"
 # unless asked); section 3's picture, then the widget and its Try-it check together; section 4's
 # 1,000-step carousel, the write-keep-read table and the ∏f slide; section 5's cliff picture and
-# "λ1 during training"; section 6's rules, baseline and Table 7. Homework: "Larger weights do
+# "Clipping inside real training"; section 6's rules, baseline and Table 7. Homework: "Larger weights do
 # not help", "How thin is the wall?", the clipping plots, truncated BPTT, and exercises 1-4.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -24,10 +24,10 @@
 # letter.* This is the notes' practice. We build it in numpy, train it here, on this laptop,
 # while a progress bar and a loss curve move, and then look inside to see what its cells learned.
 #
-# 1. a text and its vocabulary · 2. the model · 3. one training step · 4. training, live ·
-# 5. sampling with temperature, and the model's top-5 guesses · 6. RNN, GRU and LSTM at equal
-# size, three seeds, against n-gram baselines · 7. looking inside ·
-# 8. save and load · 9. other texts: Python's manual and Chinese poems · exercises
+# (1) a text and its vocabulary · (2) the model · (3) one training step · (4) training, live ·
+# (5) sampling with temperature, and the model's top-5 guesses · (6) RNN, GRU and LSTM at equal
+# size, three seeds, against n-gram baselines · (7) looking inside ·
+# (8) save and load · (9) other texts: Python's manual and Chinese poems · exercises
 
 # %% slideshow={"slide_type": "skip"}
 import math

@@ -402,7 +402,7 @@ print(f"f and g blocks swapped: off by more than 0.01 from PyTorch {meta['versio
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Every LSTM and GRU layout the package converts gives the framework's own outputs and final
-# states to within 1e-12 (float64 on both sides; the cell below shows a wrong gate order off by
+# states to within 1e-12 (float64 on both sides; the cell above shows a wrong gate order off by
 # more than 0.01). The versions above are the ones that produced the files, read from the files.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

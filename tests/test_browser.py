@@ -20,6 +20,7 @@ LSTM_LESSON_REQUIRE_BROWSER=1 and then they fail instead.
 
 import json
 import os
+import re
 import statistics
 import time
 
@@ -38,7 +39,10 @@ from browser_helpers import (
 )
 
 SCREENSHOTS = BUILD / "screenshots"
-NOTEBOOK_NAMES = [p.name for p in notebook_paths()]
+# every English lesson, and one Chinese lesson (gate diagrams, the gate explorer, self-checks): the
+# same code with the package speaking Chinese, its text drawn by the browser's CJK font
+NOTEBOOK_NAMES = [p.name for p in notebook_paths()] + ["zh/02_lstm_gates.ipynb"]
+CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
 RUN_TIMEOUT_S = 240  # lessons 3-4 may take 90 s on the kernel alone
 LATENCY_PRESSES = 9
 LATENCY_WAIT_MS = 3000  # a press whose picture has not changed by then counts as dropped
@@ -225,7 +229,7 @@ def open_notebook(browser, lab, name):
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
 def test_notebook_runs_and_its_widgets_work_in_jupyterlab(browser, lab, name):
     nb = read_notebook(NOTEBOOKS / name)
-    stem = name.removesuffix(".ipynb")
+    stem = name.removesuffix(".ipynb").replace("/", "_")
     start = time.monotonic()
     page = open_notebook(browser, lab, name)
     try:
@@ -243,6 +247,10 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(browser, lab, name):
         if widget_state(nb):
             assert shown == expected, f"{name}: sliders per widget on screen {shown}, saved state says {expected}"
         page.screenshot(path=str(SCREENSHOTS / f"lab_{stem}.png"))
+        if name.startswith("zh/"):  # the live kernel's self-checks and widgets speak Chinese
+            outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+            assert any("正确：" in text for text in outputs), f"{name}: no self-check said 正确： after Run All"
+            assert sum(bool(CJK_TEXT.search(text)) for text in outputs) >= 5, f"{name}: few Chinese outputs"
         unchanged = []
         for k, output in enumerate(slider_outputs(page)):
             output.scroll_into_view_if_needed()
@@ -258,7 +266,7 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(browser, lab, name):
         assert not dropped, f"{name}: key presses that changed nothing within {LATENCY_WAIT_MS} ms: {dropped}"
         for r in results:
             assert r["median_ms"] < 1000, f"{name}: median key-to-pixels latency {r['median_ms']:.0f} ms"
-        if stem.startswith(BURST_LESSON):
+        if name.startswith(BURST_LESSON):
             check_bursts(page, slider_outputs(page)[0], name)
     finally:
         page.close()

@@ -12,20 +12,23 @@ import time
 import numpy as np
 
 from ..core import validate as check
+from ..core.language import say
 
 
 def status_text(history):
     """One line about a (running or finished) training: step, time, losses, speed."""
-    parts = [f"step {history.steps}/{history.max_steps}", f"{history.seconds:.1f} s"]
+    parts = [say(f"step {history.steps}/{history.max_steps}", f"第 {history.steps}/{history.max_steps} 步"),
+             say(f"{history.seconds:.1f} s", f"{history.seconds:.1f} 秒")]
     if history.train_loss:
-        parts.append(f"train {history.recent_train_loss():.2f}")
+        parts.append(say(f"train {history.recent_train_loss():.2f}", f"训练 {history.recent_train_loss():.2f}"))
     if history.val_loss:
-        parts.append(f"validation {history.val_loss[-1]:.2f} nats/char")
-    parts.append(f"{history.chars_per_second:,.0f} chars/s")
+        parts.append(say(f"validation {history.val_loss[-1]:.2f} nats/char",
+                         f"验证 {history.val_loss[-1]:.2f} 奈特/字符"))
+    parts.append(say(f"{history.chars_per_second:,.0f} chars/s", f"{history.chars_per_second:,.0f} 字符/秒"))
     if history.stopped_by == "max_seconds":
-        parts.append("stopped: time budget reached")
+        parts.append(say("stopped: time budget reached", "已停止：用完了时间预算"))
     elif history.stopped_by == "max_steps":
-        parts.append("done")
+        parts.append(say("done", "完成"))
     return " · ".join(parts)
 
 
@@ -54,10 +57,11 @@ def loss_curve_svg(history, *, width=480, height=200, y_max=None):
         y = top + ph * (1 - k / 4)
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>')
         out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{value:.1f}</text>')
-    out.append(f'<text x="{left}" y="{height - 8}">step 0</text>')
+    out.append(f'<text x="{left}" y="{height - 8}">{say("step 0", "第 0 步")}</text>')
     out.append(f'<text x="{left + pw}" y="{height - 8}" text-anchor="end">{n}</text>')
-    out.append(f'<text x="{left + pw / 2:.1f}" y="{height - 8}" text-anchor="middle">loss (nats/char)'
-               ' · train (grey), running mean (black), validation (orange)</text>')
+    legend = say("loss (nats/char) · train (grey), running mean (black), validation (orange)",
+                 "损失（奈特/字符）· 训练（灰）、滑动平均（黑）、验证（橙）")
+    out.append(f'<text x="{left + pw / 2:.1f}" y="{height - 8}" text-anchor="middle">{legend}</text>')
     if losses.size:
         stride = max(1, losses.size // 400)  # at most ~400 points: the string stays small
         steps = np.arange(1, losses.size + 1)
@@ -82,13 +86,16 @@ class TrainingMonitor:
     training down: an update sets three widget values, which the notebook shows at once.
     """
 
-    def __init__(self, *, every_seconds=0.25, width=480, height=200, title="training"):
+    def __init__(self, *, every_seconds=0.25, width=480, height=200, title=None):
         import ipywidgets as widgets
+
+        if title is None:  # "training", in the language of the lesson
+            title = say("training", "训练")
 
         self.every_seconds = check.real_number("every_seconds", every_seconds)
         self.width, self.height = width, height
         self.bar = widgets.IntProgress(value=0, min=0, max=1, description=title, bar_style="info")
-        self.status = widgets.HTML(value="waiting to start")
+        self.status = widgets.HTML(value=say("waiting to start", "等待开始"))
         self.curve = widgets.HTML(value="")
         self.widget = widgets.VBox([widgets.HBox([self.bar, self.status]), self.curve])
         self.updates = 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.language import say
+from . import fonts
 from .diagrams import FONTS
 
 
@@ -79,7 +81,8 @@ class SvgLinePlot:
         for k, (xs, ys, color, label) in enumerate(lines):
             ys = np.asarray(ys, dtype=np.float64)
             if not np.all(np.isfinite(ys)):
-                raise ValueError(f"lines[{k}]: expected finite values, got NaN or inf")
+                raise ValueError(say(f"lines[{k}]: expected finite values, got NaN or inf",
+                                     f"lines[{k}]：应为有限值，传入的有 NaN 或 inf"))
             out.append(f'<polyline class="live" points="{self.points(xs, ys)}" fill="none" '
                        f'stroke="{color}" stroke-width="2.5"/>')
             if label:
@@ -91,8 +94,16 @@ class SvgLinePlot:
 
 def plot_history(history, ax=None, *, label=None):
     """A static matplotlib picture of a finished training: running-mean train loss and
-    validation loss against characters seen. Returns the axes."""
+    validation loss against characters seen. Returns the axes.
+
+    In Chinese the labels are Chinese, drawn with a CJK font (``fonts.figure_fonts``); without
+    one installed they stay English (and the learner is told once how to install one)."""
     import matplotlib.pyplot as plt
+
+    chinese, font = fonts.figure_fonts()
+
+    def text(en, zh):
+        return zh if chinese else en
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3))
@@ -101,11 +112,15 @@ def plot_history(history, ax=None, *, label=None):
     window = max(1, min(20, losses.size))
     mean = np.convolve(losses, np.ones(window) / window, mode="valid")
     steps = np.arange(window, losses.size + 1)
-    name = f"{label}: " if label else ""
-    ax.plot(steps * per_step, mean, label=f"{name}train (running mean)")
+    name = text(f"{label}: ", f"{label}：") if label else ""
+    ax.plot(steps * per_step, mean, label=text(f"{name}train (running mean)", f"{name}训练（滑动平均）"))
     if history.val_loss:
-        ax.plot(np.asarray(history.val_steps) * per_step, history.val_loss, "o--", label=f"{name}validation")
-    ax.set_xlabel("characters seen")
-    ax.set_ylabel("loss (nats/char)")
-    ax.legend(fontsize=8)
+        ax.plot(np.asarray(history.val_steps) * per_step, history.val_loss, "o--",
+                label=text(f"{name}validation", f"{name}验证"))
+    ax.set_xlabel(text("characters seen", "已读字符数"), **font)
+    ax.set_ylabel(text("loss (nats/char)", "损失（奈特/字符）"), **font)
+    if font:
+        ax.legend(prop={"family": font["fontfamily"], "size": 8})
+    else:
+        ax.legend(fontsize=8)
     return ax

@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import validate as check
+from .language import say
 
 
 class BatchPlan(NamedTuple):
@@ -48,16 +49,24 @@ class BatchPlan(NamedTuple):
     def describe(self) -> str:
         """One sentence a learner can read: what is kept, what is dropped, and why."""
         if self.n_batches == 0:
-            return (f"{self.length} elements are too few for one batch of {self.batch_size} x "
-                    f"{self.n_steps}: it needs {self.batch_size * self.n_steps + 1} "
-                    f"(batch_size x n_steps inputs, plus one successor for the last input).")
+            return say(f"{self.length} elements are too few for one batch of {self.batch_size} x "
+                       f"{self.n_steps}: it needs {self.batch_size * self.n_steps + 1} "
+                       f"(batch_size x n_steps inputs, plus one successor for the last input).",
+                       f"{self.length} 个元素不够组成一个 {self.batch_size} x {self.n_steps} 的批次："
+                       f"需要 {self.batch_size * self.n_steps + 1} 个（batch_size x n_steps 个输入，"
+                       f"再加最后一个输入的后继）。")
         unused = max(self.length - self.n_inputs - 1, 0)
-        return (f"{self.length} elements -> {self.batch_size} rows of {self.row_length} inputs -> "
-                f"{self.n_batches} batches of ({self.batch_size}, {self.n_steps}); inputs are indices "
-                f"0..{self.n_inputs - 1}, targets 1..{self.n_inputs}; the last {self.n_dropped} "
-                f"elements (indices {self.n_inputs}..{self.length - 1}) are never inputs and {unused} "
-                f"of them are used nowhere, because a further batch would need "
-                f"{self.n_inputs + self.batch_size * self.n_steps + 1} elements.")
+        return say(f"{self.length} elements -> {self.batch_size} rows of {self.row_length} inputs -> "
+                   f"{self.n_batches} batches of ({self.batch_size}, {self.n_steps}); inputs are indices "
+                   f"0..{self.n_inputs - 1}, targets 1..{self.n_inputs}; the last {self.n_dropped} "
+                   f"elements (indices {self.n_inputs}..{self.length - 1}) are never inputs and {unused} "
+                   f"of them are used nowhere, because a further batch would need "
+                   f"{self.n_inputs + self.batch_size * self.n_steps + 1} elements.",
+                   f"{self.length} 个元素 -> {self.batch_size} 行、每行 {self.row_length} 个输入 -> "
+                   f"{self.n_batches} 个形状为 ({self.batch_size}, {self.n_steps}) 的批次；输入是下标 "
+                   f"0..{self.n_inputs - 1}，目标是 1..{self.n_inputs}；最后 {self.n_dropped} 个元素"
+                   f"（下标 {self.n_inputs}..{self.length - 1}）从不作为输入，其中 {unused} 个哪里都没用上，"
+                   f"因为再多一个批次需要 {self.n_inputs + self.batch_size * self.n_steps + 1} 个元素。")
 
 
 def _sizes(batch_size, n_steps):
@@ -71,9 +80,11 @@ def batch_plan(length, batch_size, n_steps) -> BatchPlan:
     element has no successor and so cannot be an input.
     """
     if isinstance(length, (bool, np.bool_)) or not isinstance(length, (int, np.integer)):
-        raise TypeError(f"length: expected a non-negative integer, got {length!r} ({type(length).__name__})")
+        raise TypeError(say(f"length: expected a non-negative integer, got {length!r} ({type(length).__name__})",
+                            f"length：应为非负整数，传入的是 {length!r}（{type(length).__name__}）"))
     if length < 0:
-        raise ValueError(f"length: expected a non-negative integer, got {length}")
+        raise ValueError(say(f"length: expected a non-negative integer, got {length}",
+                             f"length：应为非负整数，传入的是 {length}"))
     length = int(length)
     batch_size, n_steps = _sizes(batch_size, n_steps)
     n_batches = max(length - 1, 0) // (batch_size * n_steps)
@@ -100,24 +111,32 @@ def _sequence(arr) -> np.ndarray:
     if isinstance(arr, str):
         arr = list(arr)
     if not isinstance(arr, (np.ndarray, list, tuple)):
-        raise TypeError(f"arr: expected a 1-D numpy array, list or str, got {type(arr).__name__}")
+        raise TypeError(say(f"arr: expected a 1-D numpy array, list or str, got {type(arr).__name__}",
+                            f"arr：应为一维 numpy 数组、list 或 str，传入的是 {type(arr).__name__}"))
     try:
         seq = np.asarray(arr)
     except ValueError as err:  # ragged nested lists
-        raise ValueError(f"arr: expected a 1-D sequence, got a ragged nested list ({err})") from err
+        raise ValueError(say(f"arr: expected a 1-D sequence, got a ragged nested list ({err})",
+                             f"arr：应为一维序列，传入的是长短不齐的嵌套 list（{err}）")) from err
     if seq.ndim != 1:
-        raise ValueError(f"arr: expected a 1-D sequence (length,), got shape {seq.shape}; "
-                         "flatten it or pass one long sequence")
+        raise ValueError(say(f"arr: expected a 1-D sequence (length,), got shape {seq.shape}; "
+                             "flatten it or pass one long sequence",
+                             f"arr：应为一维序列 (length,)，传入的形状是 {seq.shape}；"
+                             "请把它展平，或传入一条长序列"))
     if seq.dtype == object:
-        raise TypeError("arr: expected numbers or characters, got Python objects (dtype object)")
+        raise TypeError(say("arr: expected numbers or characters, got Python objects (dtype object)",
+                            "arr：应为数字或字符，传入的是 Python 对象（dtype object）"))
     return seq
 
 
 def _check_enough(plan: BatchPlan):
     if plan.n_batches == 0:
-        raise ValueError(f"arr: expected at least batch_size * n_steps + 1 = "
-                         f"{plan.batch_size * plan.n_steps + 1} elements for one batch of "
-                         f"({plan.batch_size}, {plan.n_steps}), got {plan.length}")
+        raise ValueError(say(f"arr: expected at least batch_size * n_steps + 1 = "
+                             f"{plan.batch_size * plan.n_steps + 1} elements for one batch of "
+                             f"({plan.batch_size}, {plan.n_steps}), got {plan.length}",
+                             f"arr：一个 ({plan.batch_size}, {plan.n_steps}) 的批次至少需要 "
+                             f"batch_size * n_steps + 1 = {plan.batch_size * plan.n_steps + 1} 个元素，"
+                             f"传入的是 {plan.length} 个"))
 
 
 def get_batches(arr, batch_size, n_steps):
@@ -177,8 +196,9 @@ def random_windows(arr, batch_size, n_steps, seed=0, *, count=None):
     seq = _sequence(arr)
     batch_size, n_steps = _sizes(batch_size, n_steps)
     if len(seq) < n_steps + 1:
-        raise ValueError(f"arr: expected at least n_steps + 1 = {n_steps + 1} elements for one "
-                         f"window, got {len(seq)}")
+        raise ValueError(say(f"arr: expected at least n_steps + 1 = {n_steps + 1} elements for one "
+                             f"window, got {len(seq)}",
+                             f"arr：一个窗口至少需要 n_steps + 1 = {n_steps + 1} 个元素，传入的是 {len(seq)} 个"))
     seed = check.seed("seed", seed, allow_none=False)
     if count is None:
         count = max(num_batches(len(seq), batch_size, n_steps), 1)
@@ -205,11 +225,14 @@ def one_hot(ids, vocab_size, dtype=np.float32) -> np.ndarray:
     dtype = check.float_dtype("dtype", dtype)
     ids = np.asarray(ids)
     if ids.dtype.kind not in "iu":
-        raise TypeError(f"ids: expected integer ids, got dtype {ids.dtype}; "
-                        "map characters to ids first (a vocabulary)")
+        raise TypeError(say(f"ids: expected integer ids, got dtype {ids.dtype}; "
+                            "map characters to ids first (a vocabulary)",
+                            f"ids：应为整数 id，传入的 dtype 是 {ids.dtype}；请先把字符映射成 id（用词表）"))
     if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
-        raise ValueError(f"ids: expected ids in [0, {vocab_size}) for vocab_size={vocab_size}, "
-                         f"got values from {ids.min()} to {ids.max()}")
+        raise ValueError(say(f"ids: expected ids in [0, {vocab_size}) for vocab_size={vocab_size}, "
+                             f"got values from {ids.min()} to {ids.max()}",
+                             f"ids：vocab_size={vocab_size} 时 id 应在 [0, {vocab_size}) 内，"
+                             f"传入的值从 {ids.min()} 到 {ids.max()}"))
     out = np.zeros(ids.shape + (vocab_size,), dtype)
     # One 1 per position, at the id; not eye(V)[ids], which builds a V x V matrix first.
     np.put_along_axis(out, ids[..., None].astype(np.intp), 1, axis=-1)

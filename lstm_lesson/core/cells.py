@@ -27,6 +27,7 @@ import numpy as np
 from . import validate as check
 from .activations import tanh_grad_from_output
 from .dense import matmul_last_axis
+from .language import say
 
 
 class LSTMState(NamedTuple):
@@ -53,11 +54,15 @@ def _uniform(rng, shape, bound, dtype):
 def check_cache(cache):
     """The cache of ``dynamic_rnn(..., return_cache=True)``: (inputs, initial_state, outputs, records)."""
     if isinstance(cache, np.ndarray):
-        raise TypeError("cache: expected the cache from dynamic_rnn(..., return_cache=True), got an array; "
-                        "the order is bptt(cell, d_outputs, cache)")
+        raise TypeError(say("cache: expected the cache from dynamic_rnn(..., return_cache=True), got an array; "
+                            "the order is bptt(cell, d_outputs, cache)",
+                            "cache：应为 dynamic_rnn(..., return_cache=True) 返回的 cache，传入的是一个数组；"
+                            "参数顺序是 bptt(cell, d_outputs, cache)"))
     if not isinstance(cache, tuple) or len(cache) != 4:
-        raise TypeError("cache: expected the cache from dynamic_rnn(..., return_cache=True), "
-                        f"got {type(cache).__name__}")
+        raise TypeError(say("cache: expected the cache from dynamic_rnn(..., return_cache=True), "
+                            f"got {type(cache).__name__}",
+                            "cache：应为 dynamic_rnn(..., return_cache=True) 返回的 cache，"
+                            f"传入的是 {type(cache).__name__}"))
     return cache
 
 
@@ -124,7 +129,8 @@ class Cell:
         value = check.array(name, value, shape, names=names)
         if value.dtype != self.dtype:
             if value.dtype.kind == "f":
-                raise TypeError(f"{name}: expected dtype {self.dtype} (the cell's dtype), got {value.dtype}")
+                raise TypeError(say(f"{name}: expected dtype {self.dtype} (the cell's dtype), got {value.dtype}",
+                                    f"{name}：dtype 应为 {self.dtype}（单元的 dtype），传入的是 {value.dtype}"))
             value = value.astype(self.dtype)
         return value
 
@@ -150,8 +156,9 @@ class Cell:
                                        ("batch", "time", "input_size"))
         B, T = inputs.shape[:2]
         if T == 0:
-            raise ValueError("inputs: expected at least one time step, got shape "
-                             f"({B}, 0, {self.input_size})")
+            raise ValueError(say("inputs: expected at least one time step, got shape "
+                                 f"({B}, 0, {self.input_size})",
+                                 f"inputs：至少应有一个时间步，传入的形状是 ({B}, 0, {self.input_size})"))
         return inputs
 
     def step(self, x, state=None):
@@ -171,7 +178,8 @@ class Cell:
         """Gradients of one step. d_state: dL/d(new state), same structure as the state.
         Returns ``(dx, d_prev_state, grads)`` with ``grads[name]`` shaped like ``params[name]``."""
         if getattr(record, "x", None) is None:
-            raise ValueError("record: expected the record returned by cell.step (it keeps x), got one without x")
+            raise ValueError(say("record: expected the record returned by cell.step (it keeps x), got one without x",
+                                 "record：应为 cell.step 返回的 record（它保存了 x），传入的 record 没有 x"))
         d_state = self.check_state("d_state", d_state, record.x.shape[0])
         d_xp, d_hp, d_prev, extra = self.recur_backward(d_state, record)
         grads = self._weight_grads(record.x, self.hidden(record.prev), d_xp, d_hp)
@@ -395,7 +403,8 @@ class LSTMRecord:
         if vocabulary == "notes":
             return {"learn_gate": self.learn_gate, "forget_gate": self.forget_gate,
                     "remember_gate": self.remember_gate, "use_gate": self.use_gate}
-        raise ValueError(f"vocabulary: expected 'standard' or 'notes', got {vocabulary!r}")
+        raise ValueError(say(f"vocabulary: expected 'standard' or 'notes', got {vocabulary!r}",
+                             f"vocabulary：应为 'standard' 或 'notes'，传入的是 {vocabulary!r}"))
 
 
 class _LSTMRecords:
@@ -414,7 +423,8 @@ class _LSTMRecords:
             return [self[k] for k in range(*t.indices(len(self)))]
         T = len(self)
         if not -T <= t < T:
-            raise IndexError(f"record index {t} out of range for {T} steps")
+            raise IndexError(say(f"record index {t} out of range for {T} steps",
+                                 f"record 下标 {t} 超出了 {T} 个时间步的范围"))
         t %= T
         A, C, TC, HS = self.buffers  # A: (4, T, B, H), one block per gate
         H = self.hidden_size
@@ -488,7 +498,8 @@ class LSTMCell(Cell):
 
     def check_state(self, name, state, batch_size):
         if not isinstance(state, tuple) or len(state) != 2:
-            raise TypeError(f"{name}: expected an LSTMState(h, c) pair, got {type(state).__name__}")
+            raise TypeError(say(f"{name}: expected an LSTMState(h, c) pair, got {type(state).__name__}",
+                                f"{name}：应为 LSTMState(h, c) 二元组，传入的是 {type(state).__name__}"))
         shape, names = (batch_size, self.hidden_size), ("batch", "hidden_size")
         return LSTMState(self._check_array(f"{name}.h", state[0], shape, names),
                          self._check_array(f"{name}.c", state[1], shape, names))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import validate as check
+from .language import say
 
 
 def matmul_last_axis(a, w):
@@ -32,7 +33,8 @@ class Dense:
         """h: (..., in_size) -> (..., out_size)."""
         h = np.asarray(h)
         if np.ndim(h) < 1 or np.shape(h)[-1] != self.in_size:
-            raise ValueError(f"h: expected shape (..., in_size={self.in_size}), got {np.shape(h)}")
+            raise ValueError(say(f"h: expected shape (..., in_size={self.in_size}), got {np.shape(h)}",
+                                 f"h：形状应为 (..., in_size={self.in_size})，传入的是 {np.shape(h)}"))
         return matmul_last_axis(h, self.params["W"]) + self.params["b"]
 
     def backward(self, h, d_y):
@@ -40,8 +42,10 @@ class Dense:
         (dL/dh (..., in_size), grads {W: (in_size, out_size), b: (out_size,)})."""
         h, d_y = np.asarray(h), np.asarray(d_y)
         if h.shape[:-1] != d_y.shape[:-1] or h.shape[-1:] != (self.in_size,) or d_y.shape[-1:] != (self.out_size,):
-            raise ValueError(f"h, d_y: expected shapes (..., {self.in_size}) and (..., {self.out_size}) with the "
-                             f"same leading axes, got {h.shape} and {d_y.shape}")
+            raise ValueError(say(f"h, d_y: expected shapes (..., {self.in_size}) and (..., {self.out_size}) with the "
+                                 f"same leading axes, got {h.shape} and {d_y.shape}",
+                                 f"h, d_y：形状应为 (..., {self.in_size}) 和 (..., {self.out_size})，且前面的轴相同，"
+                                 f"传入的是 {h.shape} 和 {d_y.shape}"))
         hf = h.reshape(-1, self.in_size)
         df = d_y.reshape(-1, self.out_size)
         grads = {"W": hf.T @ df, "b": df.sum(axis=0)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import validate as check
+from .language import say
 
 
 def relative_error(analytic, numeric):
@@ -25,7 +26,8 @@ def numerical_gradient(f, x, *, eps=1e-4, indices=None):
     grad = np.full(x.shape, np.nan)
     flat = x.reshape(-1)  # a view: writing to it changes x
     if not np.shares_memory(flat, x):
-        raise ValueError("x: expected a contiguous array that can be perturbed in place")
+        raise ValueError(say("x: expected a contiguous array that can be perturbed in place",
+                             "x：应为内存连续、可以原地扰动的数组"))
     for j in range(flat.size) if indices is None else indices:
         old = flat[j]
         flat[j] = old + eps
@@ -46,17 +48,21 @@ def gradcheck(f, arrays: dict, grads: dict, *, eps=1e-4, max_checks=None, seed=0
     Returns name -> the largest relative error over the checked entries.
     """
     if not isinstance(arrays, dict) or not isinstance(grads, dict):
-        raise TypeError("arrays, grads: expected two dicts name -> array")
+        raise TypeError(say("arrays, grads: expected two dicts name -> array",
+                            "arrays, grads：应为两个 dict（名字 -> 数组）"))
     eps = check.real_number("eps", eps)
     rng = np.random.default_rng(seed)
     errors = {}
     for name, x in arrays.items():
         if name not in grads:
-            raise ValueError(f"grads: expected a gradient named {name!r}, got names {sorted(grads)}")
+            raise ValueError(say(f"grads: expected a gradient named {name!r}, got names {sorted(grads)}",
+                                 f"grads：应有名为 {name!r} 的梯度，传入的名字是 {sorted(grads)}"))
         if np.shape(grads[name]) != x.shape:
-            raise ValueError(f"grads[{name!r}]: expected shape {x.shape}, got {np.shape(grads[name])}")
+            raise ValueError(say(f"grads[{name!r}]: expected shape {x.shape}, got {np.shape(grads[name])}",
+                                 f"grads[{name!r}]：形状应为 {x.shape}，传入的是 {np.shape(grads[name])}"))
         if x.dtype != np.float64:
-            raise TypeError(f"arrays[{name!r}]: expected float64 (finite differences need it), got {x.dtype}")
+            raise TypeError(say(f"arrays[{name!r}]: expected float64 (finite differences need it), got {x.dtype}",
+                                f"arrays[{name!r}]：应为 float64（有限差分需要它），传入的是 {x.dtype}"))
         idx = None
         if max_checks is not None and x.size > max_checks:
             idx = rng.choice(x.size, size=max_checks, replace=False)

@@ -9,6 +9,7 @@ import numpy as np
 from . import validate as check
 from .activations import sigmoid_grad_from_output, tanh_grad_from_output
 from .cells import Cell
+from .language import say
 
 
 @dataclass(eq=False)
@@ -31,7 +32,8 @@ class GRURecord:
     def as_dict(self, vocabulary: str = "standard") -> dict:
         """The intermediates by name: r, z, n, h (the notes name no GRU gates of their own)."""
         if vocabulary != "standard":
-            raise ValueError(f"vocabulary: expected 'standard' (the GRU has no notes' names), got {vocabulary!r}")
+            raise ValueError(say(f"vocabulary: expected 'standard' (the GRU has no notes' names), got {vocabulary!r}",
+                                 f"vocabulary：应为 'standard'（笔记没有给 GRU 的门起名字），传入的是 {vocabulary!r}"))
         return {"r": self.r, "z": self.z, "n": self.n, "h": self.h}
 
 

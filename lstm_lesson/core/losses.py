@@ -6,6 +6,7 @@ import numpy as np
 
 from . import validate as check
 from .activations import log_softmax
+from .language import say
 
 
 def softmax_cross_entropy(logits, targets):
@@ -16,11 +17,14 @@ def softmax_cross_entropy(logits, targets):
     """
     logits = np.asarray(logits)
     if logits.ndim < 1:
-        raise ValueError(f"logits: expected shape (..., vocab), got {logits.shape}")
+        raise ValueError(say(f"logits: expected shape (..., vocab), got {logits.shape}",
+                             f"logits：形状应为 (..., vocab)，传入的是 {logits.shape}"))
     targets = check.integer_array("targets", targets, ndim=logits.ndim - 1, high=logits.shape[-1])
     if targets.shape != logits.shape[:-1]:
-        raise ValueError(f"targets: expected shape {logits.shape[:-1]} (logits without the vocab axis), "
-                         f"got {targets.shape}")
+        raise ValueError(say(f"targets: expected shape {logits.shape[:-1]} (logits without the vocab axis), "
+                             f"got {targets.shape}",
+                             f"targets：形状应为 {logits.shape[:-1]}（logits 去掉 vocab 轴），"
+                             f"传入的是 {targets.shape}"))
     V = logits.shape[-1]
     logp = log_softmax(logits).reshape(-1, V)
     t = targets.reshape(-1)

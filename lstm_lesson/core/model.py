@@ -9,6 +9,7 @@ from .activations import softmax
 from .cells import LSTMCell, RNNCell
 from .dense import Dense
 from .gru import GRUCell
+from .language import say
 from .losses import softmax_cross_entropy
 from .peephole import PeepholeLSTMCell
 from .unrolling import MultiRNNCell
@@ -20,7 +21,8 @@ def make_cell(cell, input_size, hidden_size, *, seed=0, dtype=np.float64, gate_b
     """Build a cell by name. ``gate_bias`` is the "remember by default" bias: the LSTM's
     forget_bias or the GRU's update_bias (ignored by the plain RNN, which has no gate)."""
     if not isinstance(cell, str) or cell not in CELL_TYPES:
-        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
+        raise ValueError(say(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}",
+                             f"cell：应为 {sorted(CELL_TYPES)} 之一，传入的是 {cell!r}"))
     cls = CELL_TYPES[cell]
     if cell in ("lstm", "peephole"):
         return cls(input_size, hidden_size, seed=seed, dtype=dtype, forget_bias=gate_bias)
@@ -105,12 +107,15 @@ class CharModel:
         length = check.positive_int("length", length) if length else 0
         temperature = check.real_number("temperature", temperature)
         if temperature < 1e-3:
-            raise ValueError(f"temperature: expected a positive number >= 0.001, got {temperature}")
+            raise ValueError(say(f"temperature: expected a positive number >= 0.001, got {temperature}",
+                                 f"temperature：应为 >= 0.001 的正数，传入的是 {temperature}"))
         if isinstance(start_ids, (str, bytes)) or not hasattr(start_ids, "__len__"):
-            raise TypeError(f"start_ids: expected a list of ids, got {type(start_ids).__name__}")
+            raise TypeError(say(f"start_ids: expected a list of ids, got {type(start_ids).__name__}",
+                                f"start_ids：应为 id 的 list，传入的是 {type(start_ids).__name__}"))
         start_ids = check.integer_array("start_ids", list(start_ids), ndim=1, high=self.vocab_size)
         if start_ids.size == 0:
-            raise ValueError("start_ids: expected at least one id to start from, got none")
+            raise ValueError(say("start_ids: expected at least one id to start from, got none",
+                                 "start_ids：至少应有一个起始 id，传入的一个也没有"))
         rng = np.random.default_rng(seed)
         state = self.zero_state(1)
         for t in start_ids[:-1]:
@@ -141,6 +146,7 @@ class CharModel:
             model = cls(vocab, hidden, layers, cell=str(data["__cell__"]), dtype=str(data["__dtype__"]))
             for k, p in model.params.items():
                 if data[k].shape != p.shape:
-                    raise ValueError(f"{path}: parameter {k} has shape {data[k].shape}, expected {p.shape}")
+                    raise ValueError(say(f"{path}: parameter {k} has shape {data[k].shape}, expected {p.shape}",
+                                         f"{path}：参数 {k} 的形状是 {data[k].shape}，应为 {p.shape}"))
                 p[...] = data[k]
         return model

@@ -6,6 +6,7 @@ Used to compare cells fairly: an RNN, a GRU and an LSTM with the SAME number of 
 from __future__ import annotations
 
 from . import validate as check
+from .language import say
 from .model import CELL_TYPES
 
 
@@ -16,7 +17,8 @@ def char_model_num_params(cell, vocab_size, hidden_size, num_layers=2):
     (the GRU keeps two bias vectors, the peephole LSTM adds 3H peepholes); the dense layer H*V + V.
     """
     if not isinstance(cell, str) or cell not in CELL_TYPES:
-        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
+        raise ValueError(say(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}",
+                             f"cell：应为 {sorted(CELL_TYPES)} 之一，传入的是 {cell!r}"))
     V = check.positive_int("vocab_size", vocab_size)
     H = check.positive_int("hidden_size", hidden_size)
     n = check.positive_int("num_layers", num_layers)

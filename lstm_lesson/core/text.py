@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from . import validate as check
+from .language import say
 
 # ---------------------------------------------------------------------------------------------
 # The generated fable corpus
@@ -188,8 +189,10 @@ def python_docs_text(n_chars=100_000):
     try:
         from pydoc_data.topics import topics
     except ImportError as err:  # some minimal Python builds leave the docs out
-        raise RuntimeError("python_docs_text: this Python has no pydoc_data.topics; "
-                           "use fable_corpus() or read_text_file(path) instead") from err
+        raise RuntimeError(say("python_docs_text: this Python has no pydoc_data.topics; "
+                               "use fable_corpus() or read_text_file(path) instead",
+                               "python_docs_text：这个 Python 没有 pydoc_data.topics；"
+                               "请改用 fable_corpus() 或 read_text_file(path)")) from err
     return "\n\n".join(topics[name].strip() for name in sorted(topics))[:n_chars]
 
 
@@ -200,26 +203,33 @@ def read_text_file(path, *, encoding="utf-8"):
     empty or is not valid text in ``encoding`` (the message names the byte where decoding failed).
     """
     if not isinstance(path, (str, Path)):
-        raise TypeError(f"path: expected a file path (str or pathlib.Path), got {type(path).__name__}")
+        raise TypeError(say(f"path: expected a file path (str or pathlib.Path), got {type(path).__name__}",
+                            f"path：应为文件路径（str 或 pathlib.Path），传入的是 {type(path).__name__}"))
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"path: expected an existing text file, got {str(path)!r} (not found)")
+        raise FileNotFoundError(say(f"path: expected an existing text file, got {str(path)!r} (not found)",
+                                    f"path：应为已存在的文本文件，传入的是 {str(path)!r}（找不到）"))
     raw = path.read_bytes()
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as err:
-        raise ValueError(f"path: expected {encoding} text, but byte {err.start} of {str(path)!r} "
-                         f"({raw[err.start:err.start + 1]!r}) is not valid {encoding}; "
-                         f"save the file as {encoding} or pass encoding=...") from None
+        raise ValueError(say(f"path: expected {encoding} text, but byte {err.start} of {str(path)!r} "
+                             f"({raw[err.start:err.start + 1]!r}) is not valid {encoding}; "
+                             f"save the file as {encoding} or pass encoding=...",
+                             f"path：应为 {encoding} 文本，但 {str(path)!r} 的第 {err.start} 个字节"
+                             f"（{raw[err.start:err.start + 1]!r}）不是合法的 {encoding}；"
+                             f"请把文件另存为 {encoding}，或传入 encoding=...")) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text:
-        raise ValueError(f"path: expected some text, got an empty file {str(path)!r}")
+        raise ValueError(say(f"path: expected some text, got an empty file {str(path)!r}",
+                             f"path：应有文本内容，传入的是空文件 {str(path)!r}"))
     return text
 
 
 def _check_str(name, text):
     if not isinstance(text, str):
-        raise TypeError(f"{name}: expected a str, got {type(text).__name__}")
+        raise TypeError(say(f"{name}: expected a str, got {type(text).__name__}",
+                            f"{name}：应为 str，传入的是 {type(text).__name__}"))
     return text
 
 
@@ -232,11 +242,14 @@ def split_text(text, validation_fraction=0.1):
     text = _check_str("text", text)
     fraction = check.real_number("validation_fraction", validation_fraction)
     if not 0.0 < fraction < 1.0:
-        raise ValueError(f"validation_fraction: expected a number between 0 and 1, got {fraction}")
+        raise ValueError(say(f"validation_fraction: expected a number between 0 and 1, got {fraction}",
+                             f"validation_fraction：应为 0 到 1 之间的数，传入的是 {fraction}"))
     n_val = int(round(len(text) * fraction))
     if n_val < 2 or len(text) - n_val < 2:
-        raise ValueError(f"text: expected enough characters to keep at least 2 on each side of the "
-                         f"split, got {len(text)} characters with validation_fraction={fraction}")
+        raise ValueError(say(f"text: expected enough characters to keep at least 2 on each side of the "
+                             f"split, got {len(text)} characters with validation_fraction={fraction}",
+                             f"text：字符应足够多，切分后两边至少各留 2 个，传入的是 {len(text)} 个字符，"
+                             f"validation_fraction={fraction}"))
     return text[:-n_val], text[-n_val:]
 
 
@@ -255,10 +268,12 @@ class Vocabulary:
     def __init__(self, chars):
         chars = _check_str("chars", chars)
         if not chars:
-            raise ValueError("chars: expected at least one character, got an empty string")
+            raise ValueError(say("chars: expected at least one character, got an empty string",
+                                 "chars：至少应有一个字符，传入的是空字符串"))
         if len(set(chars)) != len(chars):
             twice = sorted({c for c in chars if chars.count(c) > 1})
-            raise ValueError(f"chars: expected each character once, got repeats of {twice!r}")
+            raise ValueError(say(f"chars: expected each character once, got repeats of {twice!r}",
+                                 f"chars：每个字符应只出现一次，传入的有重复：{twice!r}"))
         self.chars = chars
         self.ids = {c: k for k, c in enumerate(chars)}
 
@@ -267,7 +282,8 @@ class Vocabulary:
         """Every distinct character of ``text``, sorted by code point (so the ids are reproducible)."""
         text = _check_str("text", text)
         if not text:
-            raise ValueError("text: expected some text to build a vocabulary from, got an empty string")
+            raise ValueError(say("text: expected some text to build a vocabulary from, got an empty string",
+                                 "text：应有文本用来建词表，传入的是空字符串"))
         return cls("".join(sorted(set(text))))
 
     @property
@@ -293,9 +309,11 @@ class Vocabulary:
         except KeyError:
             pos = next(k for k, c in enumerate(text) if c not in self.ids)
             ch = text[pos]
-            raise ValueError(f"text: character {ch!r} (U+{ord(ch):04X}) at position {pos} is not in the "
-                             f"vocabulary of {self.size} characters; build the vocabulary from text "
-                             f"that contains it") from None
+            raise ValueError(say(f"text: character {ch!r} (U+{ord(ch):04X}) at position {pos} is not in the "
+                                 f"vocabulary of {self.size} characters; build the vocabulary from text "
+                                 f"that contains it",
+                                 f"text：位置 {pos} 的字符 {ch!r}（U+{ord(ch):04X}）不在这个 {self.size} 个字符的"
+                                 f"词表里；请用包含它的文本建词表")) from None
 
     def decode(self, ids):
         """ids (a sequence of ints in [0, size)) -> the text they spell."""

@@ -25,6 +25,7 @@ import numpy as np
 from . import validate as check
 from .activations import log_softmax
 from .batching import get_batches
+from .language import say
 from .model import CharModel
 from .optim import Adam, clip_by_global_norm
 
@@ -77,7 +78,8 @@ def evaluate(model, ids, *, batch_size=16, n_steps=100, max_chars=None):
     """
     ids = check.integer_array("ids", ids, ndim=1, high=model.vocab_size)
     if len(ids) < 2:
-        raise ValueError(f"ids: expected at least 2 ids (one input and its successor), got {len(ids)}")
+        raise ValueError(say(f"ids: expected at least 2 ids (one input and its successor), got {len(ids)}",
+                             f"ids：至少应有 2 个 id（一个输入和它的后继），传入的是 {len(ids)} 个"))
     if max_chars is not None:
         ids = ids[:check.positive_int("max_chars", max_chars) + 1]
     n_steps = min(check.positive_int("n_steps", n_steps), len(ids) - 1)
@@ -99,7 +101,8 @@ def char_losses(model, ids):
     """
     ids = check.integer_array("ids", ids, ndim=1, high=model.vocab_size)
     if len(ids) < 2:
-        raise ValueError(f"ids: expected at least 2 ids (one input and its successor), got {len(ids)}")
+        raise ValueError(say(f"ids: expected at least 2 ids (one input and its successor), got {len(ids)}",
+                             f"ids：至少应有 2 个 id（一个输入和它的后继），传入的是 {len(ids)} 个"))
     logits, _ = model.predict(ids[None, :-1])
     logp = log_softmax(logits[0])
     return -logp[np.arange(len(ids) - 1), ids[1:]].astype(np.float64)
@@ -120,27 +123,34 @@ def train(model, train_ids, val_ids=None, *, max_steps=500, max_seconds=30.0, ba
     ``optimizer``: pass the Adam of an earlier call to continue training with its moments.
     """
     if not isinstance(model, CharModel):
-        raise TypeError(f"model: expected a CharModel, got {type(model).__name__}")
+        raise TypeError(say(f"model: expected a CharModel, got {type(model).__name__}",
+                            f"model：应为 CharModel，传入的是 {type(model).__name__}"))
     train_ids = check.integer_array("train_ids", train_ids, ndim=1, high=model.vocab_size)
     if val_ids is not None:
         val_ids = check.integer_array("val_ids", val_ids, ndim=1, high=model.vocab_size)
     max_steps = check.positive_int("max_steps", max_steps)
     max_seconds = check.real_number("max_seconds", max_seconds)
     if max_seconds <= 0:
-        raise ValueError(f"max_seconds: expected a positive time budget in seconds, got {max_seconds}")
+        raise ValueError(say(f"max_seconds: expected a positive time budget in seconds, got {max_seconds}",
+                             f"max_seconds：时间预算应为正的秒数，传入的是 {max_seconds}"))
     batch_size = check.positive_int("batch_size", batch_size)
     n_steps = check.positive_int("n_steps", n_steps)
     eval_every = check.positive_int("eval_every", eval_every)
     if len(train_ids) < batch_size * n_steps + n_steps + 1:
-        raise ValueError(f"train_ids: expected at least batch_size * n_steps + n_steps + 1 = "
-                         f"{batch_size * n_steps + n_steps + 1} ids (one batch at any epoch offset), got "
-                         f"{len(train_ids)}; use a longer text or a smaller batch_size or n_steps")
+        raise ValueError(say(f"train_ids: expected at least batch_size * n_steps + n_steps + 1 = "
+                             f"{batch_size * n_steps + n_steps + 1} ids (one batch at any epoch offset), got "
+                             f"{len(train_ids)}; use a longer text or a smaller batch_size or n_steps",
+                             f"train_ids：至少应有 batch_size * n_steps + n_steps + 1 = "
+                             f"{batch_size * n_steps + n_steps + 1} 个 id（任何迭代周期的偏移下都能取出一个批次），"
+                             f"传入的是 {len(train_ids)} 个；请用更长的文本，或调小 batch_size 或 n_steps"))
     if callback is not None and not callable(callback):
-        raise TypeError(f"callback: expected a function of the history, got {type(callback).__name__}")
+        raise TypeError(say(f"callback: expected a function of the history, got {type(callback).__name__}",
+                            f"callback：应为以 history 为参数的函数，传入的是 {type(callback).__name__}"))
     if optimizer is None:
         optimizer = Adam(model.params, lr=lr)
     elif not isinstance(optimizer, Adam) or any(optimizer.params.get(k) is not p for k, p in model.params.items()):
-        raise TypeError("optimizer: expected the Adam of an earlier train() call on this same model")
+        raise TypeError(say("optimizer: expected the Adam of an earlier train() call on this same model",
+                            "optimizer：应为先前对同一个模型调用 train() 时用的 Adam"))
     rng = np.random.default_rng(seed)
     history = History(max_steps=max_steps)
     start = time.perf_counter()

@@ -11,12 +11,15 @@ import numpy as np
 
 from . import validate as check
 from .cells import Cell
+from .language import say
 
 
 def _check_cell(cell):
     if not isinstance(cell, (Cell, MultiRNNCell)):
-        raise TypeError(f"cell: expected an RNNCell, LSTMCell, GRUCell, PeepholeLSTMCell or "
-                        f"MultiRNNCell, got {type(cell).__name__}")
+        raise TypeError(say(f"cell: expected an RNNCell, LSTMCell, GRUCell, PeepholeLSTMCell or "
+                            f"MultiRNNCell, got {type(cell).__name__}",
+                            f"cell：应为 RNNCell、LSTMCell、GRUCell、PeepholeLSTMCell 或 MultiRNNCell，"
+                            f"传入的是 {type(cell).__name__}"))
 
 
 def dynamic_rnn(cell, inputs, initial_state=None, *, return_cache=False):
@@ -54,18 +57,25 @@ class MultiRNNCell:
     def __init__(self, cells):
         cells = list(cells) if isinstance(cells, (list, tuple)) else cells
         if not isinstance(cells, list) or not cells:
-            raise ValueError(f"cells: expected a non-empty list of cells, got {cells!r}")
+            raise ValueError(say(f"cells: expected a non-empty list of cells, got {cells!r}",
+                                 f"cells：应为非空的单元 list，传入的是 {cells!r}"))
         for k, c in enumerate(cells):
             if not isinstance(c, Cell):
-                raise TypeError(f"cells[{k}]: expected a cell (RNNCell, LSTMCell, ...), got {type(c).__name__}")
+                raise TypeError(say(f"cells[{k}]: expected a cell (RNNCell, LSTMCell, ...), got {type(c).__name__}",
+                                    f"cells[{k}]：应为一个单元（RNNCell、LSTMCell 等），传入的是 {type(c).__name__}"))
         for k in range(1, len(cells)):
             if any(cells[k] is c for c in cells[:k]):
-                raise ValueError(f"cells[{k}]: the same cell object appears twice; create one cell per layer")
+                raise ValueError(say(f"cells[{k}]: the same cell object appears twice; create one cell per layer",
+                                     f"cells[{k}]：同一个单元对象出现了两次；每层请各建一个单元"))
             if cells[k].input_size != cells[k - 1].hidden_size:
-                raise ValueError(f"cells[{k}].input_size: expected {cells[k - 1].hidden_size} "
-                                 f"(the hidden_size of cells[{k - 1}]), got {cells[k].input_size}")
+                raise ValueError(say(f"cells[{k}].input_size: expected {cells[k - 1].hidden_size} "
+                                     f"(the hidden_size of cells[{k - 1}]), got {cells[k].input_size}",
+                                     f"cells[{k}].input_size：应为 {cells[k - 1].hidden_size}"
+                                     f"（cells[{k - 1}] 的 hidden_size），传入的是 {cells[k].input_size}"))
             if cells[k].dtype != cells[0].dtype:
-                raise TypeError(f"cells[{k}].dtype: expected {cells[0].dtype} like cells[0], got {cells[k].dtype}")
+                raise TypeError(say(f"cells[{k}].dtype: expected {cells[0].dtype} like cells[0], got {cells[k].dtype}",
+                                    f"cells[{k}].dtype：应与 cells[0] 一样是 {cells[0].dtype}，"
+                                    f"传入的是 {cells[k].dtype}"))
         self.cells = cells
         self.input_size = cells[0].input_size
         self.hidden_size = cells[-1].hidden_size
@@ -89,10 +99,12 @@ class MultiRNNCell:
 
     def check_state(self, name, state, batch_size):
         if not isinstance(state, tuple) or len(state) != len(self.cells):
-            got = type(state).__name__
+            got = got_zh = type(state).__name__
             if isinstance(state, (tuple, list)):
                 got += f" of length {len(state)}"
-            raise TypeError(f"{name}: expected a tuple of {len(self.cells)} layer states, got {got}")
+                got_zh += f"（长度 {len(state)}）"
+            raise TypeError(say(f"{name}: expected a tuple of {len(self.cells)} layer states, got {got}",
+                                f"{name}：应为 {len(self.cells)} 层状态组成的 tuple，传入的是 {got_zh}"))
         return tuple(c.check_state(f"{name}[{k}]", s, batch_size) for k, (c, s) in enumerate(zip(self.cells, state)))
 
     def _split(self, grads_per_layer):
@@ -146,8 +158,10 @@ class MultiRNNCell:
     def bptt(self, d_outputs, cache, d_final_state=None, *, truncate=None, input_grad=True):
         """BPTT through every layer, top to bottom; the same as ``bptt(stack, ...)``."""
         if not isinstance(cache, list) or len(cache) != len(self.cells):
-            raise TypeError(f"cache: expected the cache from dynamic_rnn(stack, ..., return_cache=True), "
-                            f"got {type(cache).__name__}; the order is bptt(cell, d_outputs, cache)")
+            raise TypeError(say(f"cache: expected the cache from dynamic_rnn(stack, ..., return_cache=True), "
+                                f"got {type(cache).__name__}; the order is bptt(cell, d_outputs, cache)",
+                                f"cache：应为 dynamic_rnn(stack, ..., return_cache=True) 返回的 cache，"
+                                f"传入的是 {type(cache).__name__}；参数顺序是 bptt(cell, d_outputs, cache)"))
         n = len(self.cells)
         if d_final_state is not None:
             batch = cache[0][0].shape[0]

@@ -10,24 +10,30 @@ import numbers
 
 import numpy as np
 
+from .language import say
+
 FLOAT_DTYPES = (np.float32, np.float64)
 
 
 def positive_int(name: str, value) -> int:
     """Return ``value`` as an int, or raise naming ``name`` if it is not a positive integer."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected a positive integer, got {value!r} ({type(value).__name__})")
+        raise TypeError(say(f"{name}: expected a positive integer, got {value!r} ({type(value).__name__})",
+                            f"{name}：应为正整数，传入的是 {value!r}（{type(value).__name__}）"))
     if value <= 0:
-        raise ValueError(f"{name}: expected a positive integer, got {value}")
+        raise ValueError(say(f"{name}: expected a positive integer, got {value}",
+                             f"{name}：应为正整数，传入的是 {value}"))
     return int(value)
 
 
 def real_number(name: str, value) -> float:
     """Return ``value`` as a finite float, or raise naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected a real number, got {value!r} ({type(value).__name__})")
+        raise TypeError(say(f"{name}: expected a real number, got {value!r} ({type(value).__name__})",
+                            f"{name}：应为实数，传入的是 {value!r}（{type(value).__name__}）"))
     if not np.isfinite(value):
-        raise ValueError(f"{name}: expected a finite number, got {value}")
+        raise ValueError(say(f"{name}: expected a finite number, got {value}",
+                             f"{name}：应为有限的数，传入的是 {value}"))
     return float(value)
 
 
@@ -37,7 +43,9 @@ def seed(name: str, value, *, allow_none: bool = True):
         return None
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         want = "an integer or None" if allow_none else "an integer"
-        raise TypeError(f"{name}: expected {want}, got {value!r} ({type(value).__name__})")
+        want_zh = "整数或 None" if allow_none else "整数"
+        raise TypeError(say(f"{name}: expected {want}, got {value!r} ({type(value).__name__})",
+                            f"{name}：应为{want_zh}，传入的是 {value!r}（{type(value).__name__}）"))
     return int(value)
 
 
@@ -46,9 +54,11 @@ def float_dtype(name: str, dtype) -> np.dtype:
     try:
         dt = np.dtype(dtype)
     except TypeError as err:
-        raise TypeError(f"{name}: expected float32 or float64, got {dtype!r}") from err
+        raise TypeError(say(f"{name}: expected float32 or float64, got {dtype!r}",
+                            f"{name}：应为 float32 或 float64，传入的是 {dtype!r}")) from err
     if dt.type not in FLOAT_DTYPES:
-        raise TypeError(f"{name}: expected float32 or float64, got {dt}")
+        raise TypeError(say(f"{name}: expected float32 or float64, got {dt}",
+                            f"{name}：应为 float32 或 float64，传入的是 {dt}"))
     return dt
 
 
@@ -66,20 +76,25 @@ def array(name: str, value, shape: tuple, *, dtype=None, names: tuple | None = N
     if isinstance(value, (list, tuple)):
         value = np.asarray(value)
     if not isinstance(value, np.ndarray):
-        raise TypeError(f"{name}: expected a numpy array, got {type(value).__name__}")
+        raise TypeError(say(f"{name}: expected a numpy array, got {type(value).__name__}",
+                            f"{name}：应为 numpy 数组，传入的是 {type(value).__name__}"))
     labels = names or tuple(str(s) if s is not None else "any" for s in shape)
     want = "(" + ", ".join(
         lab if s is None else (f"{lab}={s}" if names else str(s)) for lab, s in zip(labels, shape)
     ) + ")"
     if value.ndim != len(shape):
-        raise ValueError(f"{name}: expected {len(shape)} dimensions {want}, got shape {shape_text(value.shape)}")
+        raise ValueError(say(f"{name}: expected {len(shape)} dimensions {want}, got shape {shape_text(value.shape)}",
+                             f"{name}：应为 {len(shape)} 维 {want}，传入的形状是 {shape_text(value.shape)}"))
     for want_size, got in zip(shape, value.shape):
         if want_size is not None and want_size != got:
-            raise ValueError(f"{name}: expected shape {want}, got {shape_text(value.shape)}")
+            raise ValueError(say(f"{name}: expected shape {want}, got {shape_text(value.shape)}",
+                                 f"{name}：形状应为 {want}，传入的是 {shape_text(value.shape)}"))
     if value.dtype.kind not in "fiub":
-        raise TypeError(f"{name}: expected a real-valued array, got dtype {value.dtype}")
+        raise TypeError(say(f"{name}: expected a real-valued array, got dtype {value.dtype}",
+                            f"{name}：应为实数数组，传入的 dtype 是 {value.dtype}"))
     if dtype is not None and value.dtype != np.dtype(dtype):
-        raise TypeError(f"{name}: expected dtype {np.dtype(dtype)}, got {value.dtype}")
+        raise TypeError(say(f"{name}: expected dtype {np.dtype(dtype)}, got {value.dtype}",
+                            f"{name}：dtype 应为 {np.dtype(dtype)}，传入的是 {value.dtype}"))
     return value
 
 
@@ -87,9 +102,12 @@ def integer_array(name: str, value, *, ndim: int, high: int | None = None) -> np
     """Check an array of integer ids (e.g. character ids), all in ``[0, high)``."""
     value = np.asarray(value)
     if value.dtype.kind not in "iu":
-        raise TypeError(f"{name}: expected an integer array, got dtype {value.dtype}")
+        raise TypeError(say(f"{name}: expected an integer array, got dtype {value.dtype}",
+                            f"{name}：应为整数数组，传入的 dtype 是 {value.dtype}"))
     if value.ndim != ndim:
-        raise ValueError(f"{name}: expected {ndim} dimensions, got shape {shape_text(value.shape)}")
+        raise ValueError(say(f"{name}: expected {ndim} dimensions, got shape {shape_text(value.shape)}",
+                             f"{name}：应为 {ndim} 维，传入的形状是 {shape_text(value.shape)}"))
     if high is not None and value.size and (value.min() < 0 or value.max() >= high):
-        raise ValueError(f"{name}: expected ids in [0, {high}), got values from {value.min()} to {value.max()}")
+        raise ValueError(say(f"{name}: expected ids in [0, {high}), got values from {value.min()} to {value.max()}",
+                             f"{name}：id 应在 [0, {high}) 内，传入的值从 {value.min()} 到 {value.max()}"))
     return value

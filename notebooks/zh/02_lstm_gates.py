@@ -334,7 +334,7 @@ print("with one it stays below 2: f < 1 shrinks the old memory a little every st
 #
 # > 当前输入：狼的图像  长期记忆：自然、森林  短期记忆：松鼠和树 ---> 输出：狼概率和新的长期短期记忆
 #
-# 第 1 课用普通 RNN 讲过这个故事：森林出现在图片之前 10 步时，结果和抛硬币差不多（P(wolf) = 0.52），记忆已经淡去。现在换成有 4 个单元的 LSTM，每个门都**手工设定**（特征还是那几个编出来的：野外（wild）、居家（domestic）、动物外形（animal shape）；没有任何训练）：
+# 第 1 课用普通 RNN 讲过这个故事：森林出现在图片之前 10 步时，结果和抛硬币差不多（P(wolf) = 0.52），记忆已经淡去。现在换成有 4 个单元的 LSTM，每个门都**手工设定**（特征还是那几个编出来的：野性（wild）、居家（domestic）、动物外形（animal shape）；没有任何训练）：
 #
 # | 单元 | 遗忘门 f | 存的是什么 |
 # |---|---|---|
@@ -410,7 +410,7 @@ print("A coin toss: with f = 0 every memory is short-term.")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 第 1 课的悬念：同一个回忆实验，换成 LSTM
 #
-# 第 1 课训练了一个有 32 个单元的 RNN，让它回忆 k 步之前的一个符号：回忆 12 步之前，每个随机种子都做到了；回忆 32 步之前，一个也没做到。这里用完全相同的调用 `train_recall`，大小、训练步数、数据和随机种子都相同，分别运行 RNN 和一个遗忘门偏置为 1 的 LSTM（f 从 σ(1) = 0.73 附近起步，而不是 0.5）。随机猜测的正确率是 50%。
+# 第 1 课训练了一个有 32 个单元的 RNN，让它回忆 k 步之前的一个正负号：回忆 12 步之前，每个随机种子都做到了；回忆 32 步之前，一个也没做到。这里用完全相同的调用 `train_recall`，大小、训练步数、数据和随机种子都相同，分别运行 RNN 和一个遗忘门偏置为 1 的 LSTM（f 从 σ(1) = 0.73 附近起步，而不是 0.5）。随机猜测的准确率是 50%。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 RECALL = dict(hidden_size=32, steps=600, extra_steps=1)  # lesson 1's settings
@@ -448,7 +448,7 @@ assert max(recall["rnn", 32]) <= 0.60
 print("Delay 32: every LSTM seed recalls (>= 85%), every RNN seed guesses (<= 60%). Same data, same budget.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 在同样的 600 步内，LSTM 跨过了 RNN 跨不过的延迟。它的记忆每一步乘的不是 $W_h$，而是 $f$：f 从 0.73 附近起步，LSTM 可以学着把存放符号的那个单元的 f 推向 1。延迟 48 步还行吗？试试 `train_recall(48, cell="lstm", gate_bias=1.0, **RECALL)`，并与随机猜测比较。第 4 课会测量两者背后的梯度。
+# 在同样的 600 步内，LSTM 跨过了 RNN 跨不过的延迟。它的记忆每一步乘的不是 $W_h$，而是 $f$：f 从 0.73 附近起步，LSTM 可以学着把存放正负号的那个单元的 f 推向 1。延迟 48 步还行吗？试试 `train_recall(48, cell="lstm", gate_bias=1.0, **RECALL)`，并与随机猜测比较。第 4 课会测量两者背后的梯度。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 门控探索器
@@ -549,7 +549,7 @@ assert guess == {first: "w", second: "l"} and gap.max() > 0.1
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 一步之中每个数组的形状
 #
-# 批量大小（batch size）$B$，输入维度 $D$，隐藏单元数 $H$。本包把一个批量按**行**存放（批量维在前，与 PyTorch 设 `batch_first=True` 时相同）；deeplearning.ai 的 numpy 课程把样本按**列**存放（$m$ = 批量）；PyTorch 把权重转置后再堆叠存放，形状为 $(4H, D)$。
+# 批量大小（batch size）$B$，输入维度 $D$，隐藏单元数 $H$。本包把一个批次（batch，d2l-zh 称小批量）按**行**存放（批次维在前，与 PyTorch 设 `batch_first=True` 时相同）；deeplearning.ai 的 numpy 课程把样本按**列**存放（$m$ = 批量大小）；PyTorch 把权重转置后再堆叠存放，形状为 $(4H, D)$。
 #
 # | 数组 | 本包（按行） | deeplearning.ai（按列） | PyTorch `nn.LSTM` |
 # |---|---|---|---|
@@ -581,16 +581,16 @@ assert cell.params["W_x"].T.shape == (4 * H, D)  # PyTorch's weight_ih_l0 is thi
 print(f"Checked with B={B}, D={D}, H={H}, T=7: every shape in the 'here' column.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 手算练习都用 `GATE_EXAMPLE`：一个单元，权重为 1，$x = 0.5$，$h_{t-1} = -0.2$，$c_{t-1} = 0.8$，偏置 $b_i = -0.5$，$b_f = 1$，$b_g = 0.5$，$b_o = 0$。用计算器算（保留三位小数就够了），然后调用检查函数。每个检查都会指出哪一项错了。参考解答已折叠：要看时再特意打开。每个折叠的单元格也会用参考解答运行一次检查；它的输出在你打开之前一直是折叠的。
+# 手算练习都用 `GATE_EXAMPLE`：一个单元，权重为 1，$x = 0.5$，$h_{t-1} = -0.2$，$c_{t-1} = 0.8$，偏置 $b_i = -0.5$，$b_f = 1$，$b_g = 0.5$，$b_o = 0$。用计算器算（保留三位小数就够了），然后调用自测。每个自测都会指出哪一项错了。参考答案已折叠：要看时再特意打开。每个折叠的单元格也会用参考答案运行一次自测；它的输出在你打开之前一直是折叠的。
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 print(GATE_EXAMPLE)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 1：遗忘门
-# 计算 $f_t \cdot c_{t-1}$。检查：`check_forget_gate(value)`。
+# 计算 $f_t \cdot c_{t-1}$。自测：`check_forget_gate(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: a_f = 0.5 + (-0.2) + 1.0 = 1.3;  f = σ(1.3) = 0.7858;  f·c_prev = 0.7858 · 0.8 = 0.6286
@@ -602,7 +602,7 @@ print(check_forget_gate(sig(1.3)))  # what a mistake looks like
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 2：学习门
-# 计算 $i_t \cdot g_t$。检查：`check_learn_gate(value)`。
+# 计算 $i_t \cdot g_t$。自测：`check_learn_gate(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: a_i = 0.3 - 0.5 = -0.2, i = σ(-0.2) = 0.4502;  a_g = 0.3 + 0.5 = 0.8, g = tanh(0.8) = 0.6640
@@ -613,7 +613,7 @@ assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 3：记忆门
-# 计算新的长期记忆 $c_t$。检查：`check_cell_state(value)`。
+# 计算新的长期记忆 $c_t$。自测：`check_cell_state(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: c_t = f·c_prev + i·g = 0.6286 + 0.2989 = 0.9276
@@ -624,7 +624,7 @@ assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 4：使用门
-# 计算新的短期记忆 $h_t$。检查：`check_hidden_state(value)`。
+# 计算新的短期记忆 $h_t$。自测：`check_hidden_state(value)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: a_o = 0.3 + 0 = 0.3, o = σ(0.3) = 0.5744;  h = o · tanh(0.9276) = 0.5744 · 0.7295 = 0.4190
@@ -635,7 +635,7 @@ assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 5：实现单步计算
-# 为一个批量写出 `lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)`：x 为 (batch, input)，h_prev 和 c_prev 为 (batch, hidden)，W_x 为 (input, 4·hidden)，W_h 为 (hidden, 4·hidden)，b 为 (4·hidden,)，四个分块按本包的顺序 **i, f, g, o** 排列。检查函数把它与 `LSTMCell` 对比，并指出错在哪里（门的顺序、漏了 tanh、把 c_{t−1}·f 写成了 c_{t−1}·i……）。检查：`check_lstm_step(lstm_step)`。
+# 为一个批次写出 `lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c)`：x 为 (batch, input)，h_prev 和 c_prev 为 (batch, hidden)，W_x 为 (input, 4·hidden)，W_h 为 (hidden, 4·hidden)，b 为 (4·hidden,)，四个分块按本包的顺序 **i, f, g, o** 排列。自测把它与 `LSTMCell` 对比，并指出错在哪里（门的顺序、漏了 tanh、把 c_{t−1}·f 写成了 c_{t−1}·i……）。自测：`check_lstm_step(lstm_step)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution
@@ -657,7 +657,7 @@ assert feedback
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 6：沿时间循环
-# 一步还不是一个网络。为批量在前的序列 x (batch, time, input) 写出 `lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`：在每个 t 上对 `x[:, t]` 调用你的单步函数，把 h 和 c **都**传到下一步，返回把所有 h_t 堆叠起来的 hs (batch, time, hidden)，以及最后的单元状态 c_T (batch, hidden)。`dynamic_rnn` 做的正是这件事。检查：`check_lstm_forward(lstm_forward)`。
+# 一步还不是一个网络。为批次维在前的序列 x (batch, time, input) 写出 `lstm_forward(x, h0, c0, W_x, W_h, b) -> (hs, c_T)`：在每个 t 上对 `x[:, t]` 调用你的单步函数，把 h 和 c **都**传到下一步，返回把所有 h_t 堆叠起来的 hs (batch, time, hidden)，以及最后的单元状态 c_T (batch, hidden)。`dynamic_rnn` 做的正是这件事。自测：`check_lstm_forward(lstm_forward)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution

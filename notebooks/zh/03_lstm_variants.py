@@ -16,14 +16,14 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 循环神经网络如何记忆
 #
-# **03 · 长短期记忆网络（LSTM）的亲戚：门控循环单元（GRU）与窥视孔 LSTM**
+# **03 · 长短期记忆网络（LSTM）的亲戚：门限回归单元（GRU）与窥视孔 LSTM**
 #
 # 1. 三种单元并排：方程、每个门看到什么、用大白话讲 GRU。
 # 2. 两种窥视孔，以及同样大小下的参数量，由单元本身算出。
 # 3. 两种 GRU：arXiv 1406.1078 v1（也是 PyTorch 的）与 v3，在相同的输入上对比。
 # 4. 长时滞（long lag）任务上的一场公平比赛：起作用的是单元，还是门的偏置？
 # 5. 哪些门重要：仿照 Greff et al. (2017) 测量。
-# 6. 门探索器（gate explorer），这次驱动窥视孔 LSTM 和 GRU。
+# 6. 门控探索器（gate explorer），这次驱动窥视孔 LSTM 和 GRU。
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # > 一些新的LSTM框架
@@ -33,8 +33,7 @@
 # > 即在生成遗忘因子的时候考虑了长期记忆——窥视孔连接
 #
 # 笔记里的“门限回归单元”就是门控循环单元（gated recurrent unit，GRU），“窥视孔连接”即 peephole
-# connections。第二段引文在笔记里写在一张图下面；其中的“遗忘因子”是笔记对每个门的 sigmoid 输出的统称，
-# 不只指遗忘门。
+# connections。第二段引文在笔记里写在一张图下面；其中的“遗忘因子”是笔记对每个门的 sigmoid 输出的统称，不只指遗忘门。
 
 # %% slideshow={"slide_type": "skip"}
 import time
@@ -71,17 +70,14 @@ notebook_start = time.perf_counter()
 # | 状态 | $(h_t, c_t)$ | $(h_t, c_t)$ | 只有 $h_t$ |
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 窥视孔 LSTM 就是门也能看到长期记忆的 LSTM，每个隐藏单元（hidden unit）一个权重（对角矩阵，而不是满矩阵；
-# 第 2 节给出矩阵版本）。
+# 窥视孔 LSTM 就是门也能看到长期记忆的 LSTM，每个隐藏单元（hidden unit）一个权重（对角矩阵，而不是满矩阵；第 2 节给出矩阵版本）。
 #
 # **用大白话讲 GRU，并放进四个门的故事里。** 一份记忆 $h$，两个门：
 #
-# - **更新门（update gate）** $z$ 同时充当遗忘门和学习门：保留旧状态的 $z$，写入候选隐状态的 $1 - z$。
-#   用笔记的话说，$z$ 是遗忘门的因子，$1 - z$ 是学习门的因子；两者之和总是 1（LSTM 的 $f$ 和 $i$ 则不一定）。
-# - **重置门（reset gate）** $r$ 决定*候选隐状态*能读到多少旧状态。d2l 是这么说的（用 d2l-zh 的译文）：
-#   重置门有助于捕获序列中的短期依赖关系，更新门有助于捕获序列中的长期依赖关系。
+# - **更新门（update gate）** $z$ 同时充当遗忘门和学习门：保留旧状态的 $z$，写入候选隐状态（candidate hidden state）的 $1 - z$。用笔记的话说，$z$ 是遗忘门的因子，$1 - z$ 是学习门的因子；两者之和总是 1（LSTM 的 $f$ 和 $i$ 则不一定）。
+# - **重置门（reset gate）** $r$ 决定*候选隐状态*能读到多少旧状态。d2l 是这么说的（用 d2l-zh 的译文）：重置门有助于捕获序列中的短期依赖关系，更新门有助于捕获序列中的长期依赖关系。
 #   $r \approx 0$ 让候选隐状态只取决于当前输入（从头开始）；$z \approx 1$ 让旧状态原样传下去，不论多久。
-# - 没有输出门（使用门），也没有单独的单元状态（cell state，d2l-zh 称记忆元）：状态原样输出。
+# - 没有输出门（使用门），也没有单独的单元状态（cell state，d2l-zh 称记忆元）：隐层状态（hidden state，d2l-zh 称隐状态）原样输出。
 
 # %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
 display(SVG(peephole_cell_svg()))
@@ -124,8 +120,7 @@ print("GRU and peephole LSTM by hand == the package's cells (batch of 2, 3 input
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 每个门看到什么
 #
-# 轻推一下旧的长期记忆 $c_{t-1}$，看哪些门会动。标准 LSTM 的门只读 $x_t$ 和 $h_{t-1}$，
-# 所以哪个门都不动。有了窥视孔，三个门都会动。
+# 轻推一下旧的长期记忆 $c_{t-1}$，看哪些门会动。标准 LSTM 的门只读 $x_t$ 和 $h_{t-1}$，所以哪个门都不动。有了窥视孔，三个门都会动。
 
 # %% slideshow={"slide_type": "fragment"}
 def gate_response(cell, x, h_prev, c_prev, nudge=1e-3):
@@ -144,8 +139,7 @@ assert max(gate_response(lstm, x, h_prev, c_prev).values()) == 0.0
 assert min(gate_response(peep, x, h_prev, c_prev).values()) > 1e-6
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 输出门看的是哪个单元状态，$c_{t-1}$ 还是新的 $c_t$？让 $c_t$ 与 $c_{t-1}$ 无关：关闭遗忘门
-# （偏置 −40，使 $f$ 恰好等于 0），并去掉输入门的窥视孔。如果 $o$ 看的是 $c_{t-1}$，它仍然会动：
+# 输出门看的是哪个单元状态，$c_{t-1}$ 还是新的 $c_t$？让 $c_t$ 与 $c_{t-1}$ 无关：关闭遗忘门（偏置 −40，使 $f$ 恰好等于 0），并去掉输入门的窥视孔。如果 $o$ 看的是 $c_{t-1}$，它仍然会动：
 
 # %% slideshow={"slide_type": "fragment"}
 shut = PeepholeLSTMCell(3, H, seed=1)
@@ -164,9 +158,7 @@ print("The output gate no longer moves: it looks at the new c_t, not at c_prev."
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · 两种窥视孔
 #
-# 窥视孔最早出现在 Gers & Schmidhuber (2000, "Recurrent nets that time and count")，每个隐藏单元一个权重：
-# 单元 j 的门只看单元 j 自己的单元状态，即 $p \odot c$。colah 的博文（笔记所引参考资料译的就是它）
-# 和 Udacity 的课程把它画成满矩阵：每个门都读取拼接向量 $[c, h_{t-1}, x_t]$，
+# 窥视孔最早出现在 Gers & Schmidhuber (2000, "Recurrent nets that time and count")，每个隐藏单元一个权重：单元 j 的门只看单元 j 自己的单元状态，即 $p \odot c$。colah 的博文（笔记所引参考资料译的就是它）和 Udacity 的课程把它画成满矩阵：每个门都读取拼接向量 $[c, h_{t-1}, x_t]$，
 #
 # $$ f_t = \sigma\big([c_{t-1}, h_{t-1}, x_t]\, W_f + b_f\big) = \sigma\big(c_{t-1} P_f + h_{t-1} W_{hf} + x_t W_{xf} + b_f\big), $$
 #
@@ -194,10 +186,8 @@ print(f"Weights of the peepholes at H = {H}: diagonal 3H = {3 * H}, full 3H² = 
 # ## 同样大小下的参数量
 #
 # 输入大小为 $D$、有 $H$ 个隐藏单元时，一块权重有 $D \cdot H + H \cdot H + H$ 个参数。RNN 有一块，
-# LSTM 有四块（i, f, g, o），窥视孔 LSTM 是四块再加 $3H$ 个对角窥视孔权重（用 colah 的满矩阵则是 $3H^2$）。
-# 包里的 GRU 有三块，外加第二个长为 $3H$ 的偏置向量，即 PyTorch 的 `bias_hh`。其中只有候选部分 $b_{hn}$
-# 是必需的，因为重置门乘的是 $(h_{t-1} W_{hn} + b_{hn})$；$b_{hr}$ 和 $b_{hz}$ 只是加到 $b_{xr}$ 和 $b_{xz}$ 上。
-# 包保留全部 $3H$ 个，是为了让 PyTorch 的权重原样载入。出于同样的原因，`nn.LSTM` 有两个偏置向量：
+# LSTM 有四块（i, f, g, o），窥视孔 LSTM 是四块再加 $3H$ 个对角窥视孔权重（用 colah 的满矩阵则是 $3H^2$）。包里的 GRU 有三块，外加第二个长为 $3H$ 的偏置向量，即 PyTorch 的 `bias_hh`。其中只有候选部分 $b_{hn}$
+# 是必需的，因为重置门乘的是 $(h_{t-1} W_{hn} + b_{hn})$；$b_{hr}$ 和 $b_{hz}$ 只是加到 $b_{xr}$ 和 $b_{xz}$ 上。包保留全部 $3H$ 个，是为了让 PyTorch 的权重原样载入。出于同样的原因，`nn.LSTM` 有两个偏置向量：
 # $4H(D + H) + 8H$，其实一个偏置就够了。
 
 # %% slideshow={"slide_type": "fragment"}
@@ -234,16 +224,13 @@ print(f"Package cells counted with num_params(), equal to the formulas. The GRU 
 #
 # $$n = \tanh\big(x W_{xn} + b_n + (r \odot h_{t-1})\,W_{hn}\big)$$
 #
-# 最初的 **v1** 在*之后*作用，PyTorch、cuDNN 以及 `reset_after=True` 的 Keras（自 TensorFlow 2 起为默认）
-# 也是如此。Keras 的文档这样说它的两种变体：“The default one is based on 1406.1078v3 and has reset gate
+# 最初的 **v1** 在*之后*作用，PyTorch、cuDNN 以及 `reset_after=True` 的 Keras（自 TensorFlow 2 起为默认）也是如此。Keras 的文档这样说它的两种变体：“The default one is based on 1406.1078v3 and has reset gate
 # applied to hidden state before matrix multiplication. The other one is based on original 1406.1078v1
-# and has the order reversed.”（译文：默认的一种基于 1406.1078v3，在矩阵乘法之前把重置门作用于隐层状态。
-# 另一种基于最初的 1406.1078v1，顺序相反。）这段话出自 TensorFlow 1.15 的文档，当时 v3 形式仍是默认。
+# and has the order reversed.”（译文：默认的一种基于 1406.1078v3，在矩阵乘法之前把重置门作用于隐层状态。另一种基于最初的 1406.1078v1，顺序相反。）这段话出自 TensorFlow 1.15 的文档，当时 v3 形式仍是默认。
 #
 # $$n = \tanh\big(x W_{xn} + b_{xn} + r \odot (h_{t-1} W_{hn} + b_{hn})\big)$$
 #
-# 包遵循 v1 和 PyTorch，所以训练好的权重可以在两者之间精确搬运；这就需要第二个偏置 $b_{hn}$，并让重置门也乘在它上面。
-# 两者更新状态的方式相同：$h_t = (1 - z) \odot n + z \odot h_{t-1}$（colah 则把 $z$ 写在新状态上，
+# 包遵循 v1 和 PyTorch，所以训练好的权重可以在两者之间精确搬运；这就需要第二个偏置 $b_{hn}$，并让重置门也乘在它上面。两者更新状态的方式相同：$h_t = (1 - z) \odot n + z \odot h_{t-1}$（colah 则把 $z$ 写在新状态上，
 # $h_t = (1 - z) \odot h_{t-1} + z \odot \tilde h$：同一个单元，只是 $z$ 和 $1 - z$ 对调）。
 
 # %% slideshow={"slide_type": "fragment"}
@@ -272,28 +259,19 @@ assert np.allclose(cho_gru_step(open_reset, x_many, h_many), open_reset.step(x_m
 print("With the reset gate fully open (r = 1) they agree: the difference is only where r acts.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 两者都不是“唯一正宗”的 GRU；要说清楚你用的是哪一种（以及引用的是 arXiv 的哪个版本）。用一种约定训练的模型，
-# 放到另一种约定下算出的是别的东西（即上面的差异），所以权重不能盲目互换。
+# 两者都不是“唯一正宗”的 GRU；要说清楚你用的是哪一种（以及引用的是 arXiv 的哪个版本）。用一种约定训练的模型，放到另一种约定下算出的是别的东西（即上面的差异），所以权重不能盲目互换。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · 长时滞任务上的公平比赛
 #
-# **加法问题（adding problem）**（Hochreiter & Schmidhuber 1997；第 4 课）：每一步给出一个数值和一个标记；
-# 最后，单元必须对两个被标记的数值输出 $0.5 + (X_1 + X_2)/4$，这两个数值至少出现在 $T/2$ 步之前。
-# 误差低于 0.04 的序列算作正确。
+# **加法问题（adding problem）**（Hochreiter & Schmidhuber 1997；第 4 课）：每一步给出一个数值和一个标记；最后，单元必须对两个被标记的数值输出 $0.5 + (X_1 + X_2)/4$，这两个数值至少出现在 $T/2$ 步之前。误差低于 0.04 的序列算作正确。
 #
-# **比赛：** LSTM、窥视孔 LSTM 和 GRU，都是 16 个隐藏单元，T = 30。每种单元都分别在有、无“默认记住”
-# 偏置（取 3）的情况下训练：即 LSTM 的遗忘门偏置、GRU 的更新门偏置（$\sigma(3) = 0.95$：在学到别的之前，
-# 每步保留 95% 的记忆）。每种三个随机种子（seed），同一个种子下各单元用相同的数据。Adam（学习率 0.01），
-# 每步 32 条序列，按 1 做梯度裁剪（gradient clipping）；一次运行在 256 条检查序列上答对 95% 即算*解决*了
-# 任务，并就此停止。预算：每次运行 600 步（19,200 条序列），按步数计，绝不按时间限制。
-# 平凡基线：总是回答 0.5，约能答对 15% 的序列。
+# **比赛：** LSTM、窥视孔 LSTM 和 GRU，都是 16 个隐藏单元，T = 30。每种单元都分别在有、无“默认记住”偏置（取 3）的情况下训练：即 LSTM 的遗忘门偏置、GRU 的更新门偏置（$\sigma(3) = 0.95$：在学到别的之前，每步保留 95% 的记忆）。每种三个随机种子（seed），同一个种子下各单元用相同的数据。Adam（学习率 0.01），每步 32 条序列，按 1 做梯度裁剪（gradient clipping）；一次运行在 256 条检查序列上答对 95% 即算*解决*了任务，并就此停止。预算：每次运行 600 步（19,200 条序列），按步数计，绝不按时间限制。平凡基线：总是回答 0.5，约能答对 15% 的序列。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 一个种子，现场训练
 #
-# 整场比赛共 18 次运行；种子 0 下 LSTM 的两次运行就在这里当着你的面训练。另外 16 次由同一个调用
-# 训练并存储（下一张幻灯片）；下面的单元格检查现场运行的结果与存储的一致。
+# 整场比赛共 18 次运行；种子 0 下 LSTM 的两次运行就在这里当着你的面训练。另外 16 次由同一个调用训练并存储（下一张幻灯片）；下面的单元格检查现场运行的结果与存储的一致。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 RACE = dict(length=30, hidden_size=16, max_steps=600, lr=0.01, clip=1.0)
@@ -379,22 +357,15 @@ print("Between the cells (with the bias), the median steps to solve differ by le
 # Jozefowicz, Zaremba & Sutskever (2015) 建议 LSTM 的遗忘门偏置取 1，在他们的实验中这弥补了 LSTM 与 GRU
 # 的差距；他们的 GRU 不需要特殊偏置也表现很好，而我们的 GRU 在这个任务和预算下需要它。
 #
-# 我们的比赛很小：一个任务、一种大小、三个种子、600 步的预算；不带偏置的单元我们没有训练更久，
-# 所以这场比赛说明不了它们多训练一些会怎样。16 个隐藏单元时各单元的大小也不同（GRU 的权重是 LSTM 的 79%）。
-# 第 4 课说明偏置*为什么*重要：偏置为 0 时门停在 $\sigma(0) = 0.5$ 附近，所以记忆上的误差每往回一步就减半。
+# 我们的比赛很小：一个任务、一种大小、三个种子、600 步的预算；不带偏置的单元我们没有训练更久，所以这场比赛说明不了它们多训练一些会怎样。16 个隐藏单元时各单元的大小也不同（GRU 的权重是 LSTM 的 79%）。第 4 课说明偏置*为什么*重要：偏置为 0 时门停在 $\sigma(0) = 0.5$ 附近，所以记忆上的误差每往回一步就减半。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · 哪些门重要？仿照 Greff et al. (2017) 测量
 #
 # Greff, Srivastava, Koutník, Steunebrink & Schmidhuber 的 "LSTM: A Search Space Odyssey"（IEEE TNNLS 2017；
-# arXiv 1503.04069）在语音、手写和音乐任务上训练了他们的 **vanilla LSTM（带窥视孔的标准 LSTM）** 的
-# 八种变体（5,400 次运行）。他们的摘要说：没有哪种变体显著优于标准 LSTM，而**遗忘门**（NFG 去掉它）
-# 和**输出激活函数**（NOAF）是它最关键的部件。他们的结论还补充：耦合输入门和遗忘门（CIFG）、去掉窥视孔（NP）
-# 都能简化 LSTM，而不会显著损害性能；只要单元状态无界，就需要输出激活函数。
+# arXiv 1503.04069）在语音、手写和音乐任务上训练了他们的 **vanilla LSTM（带窥视孔的标准 LSTM）** 的八种变体（5,400 次运行）。他们的摘要说：没有哪种变体显著优于标准 LSTM，而**遗忘门**（NFG 去掉它）和**输出激活函数**（NOAF）是它最关键的部件。他们的结论还补充：耦合输入门和遗忘门（CIFG）、去掉窥视孔（NP）都能简化 LSTM，而不会显著损害性能；只要单元状态无界，就需要输出激活函数。
 #
-# 把同一个问题放到我们的比赛任务上（加法问题，T = 30，16 个隐藏单元，遗忘门偏置 3，800 步，三个种子）：
-# 每个变体都是包里的 LSTM 去掉或加上一个部件（`lstm_lesson.experiments.gate_ablation`）。这 21 次运行
-# 在这台共享的 2 核机器上用了 59 s，课堂上太长，所以 notebook 展示存储的结果；下面这一个调用可以重新算出它：
+# 把同一个问题放到我们的比赛任务上（加法问题，T = 30，16 个隐藏单元，遗忘门偏置 3，800 步，三个种子）：每个变体都是包里的 LSTM 去掉或加上一个部件（`lstm_lesson.experiments.gate_ablation`）。这 21 次运行在这台共享的 2 核机器上用了 59 s，课堂上太长，所以 notebook 展示存储的结果；下面这一个调用可以重新算出它：
 #
 # ```python
 # save_ablation(run_ablation(), "assets/gate_ablation.json")   # from lstm_lesson.experiments.gate_ablation
@@ -427,24 +398,17 @@ print("Every other variant solved the task with every seed, all within the 3-see
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 与 Greff et al. 对比
 #
-# - **一致：** CIFG 和窥视孔在这里没有可测量的代价。（我们的 CIFG 耦合成 i = 1 − f，Greff 写的是 f = 1 − i；
-#   遗忘门偏置为 3 时，我们的 CIFG 起步时 i ≈ σ(−3) = 0.05，相当于一个标准 LSTM 没有的输入门偏置，
-#   所以它解得快，并不说明耦合本身有什么作用。）
-# - **不同：** 没有遗忘门（NFG）或没有输出激活函数（NOAF）时，我们的单元和其余变体一样好，差别在三个种子的波动之内。
-#   一条加法问题序列是从全新状态开始的 30 步，而遗忘门偏置 3 让 c 保持较小：单元状态始终有界，
-#   正是 Greff et al. 认为输出激活不必要的情形；而且从来不需要遗忘什么（第 2 课在一条长数据流上测过
-#   没有 f 会出什么问题）。Greff 的语音、手写和音乐序列要长得多。真正破坏我们任务的是去掉输入门：
-#   它必须忽略 28 个干扰项。
+# - **一致：** CIFG 和窥视孔在这里没有可测量的代价。（我们的 CIFG 耦合成 i = 1 − f，Greff 写的是 f = 1 − i；遗忘门偏置为 3 时，我们的 CIFG 起步时 i ≈ σ(−3) = 0.05，相当于一个标准 LSTM 没有的输入门偏置，所以它解得快，并不说明耦合本身有什么作用。）
+# - **不同：** 没有遗忘门（NFG）或没有输出激活函数（NOAF）时，我们的单元和其余变体一样好，差别在三个种子的波动之内。一条加法问题序列是从全新状态开始的 30 步，而遗忘门偏置 3 让 c 保持较小：单元状态始终有界，正是 Greff et al. 认为输出激活不必要的情形；而且从来不需要遗忘什么（第 2 课在一条长数据流上测过没有 f 会出什么问题）。Greff 的语音、手写和音乐序列要长得多。真正破坏我们任务的是去掉输入门：它必须忽略 28 个干扰项。
 # - **这是什么：** 一个小任务、16 个隐藏单元、三个种子、800 步。它是去读论文的理由，不能代替论文。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · 门探索器：窥视孔 LSTM 与 GRU
+# ## 6 · 门控探索器：窥视孔 LSTM 与 GRU
 #
 # 第 2 课的探索器能驱动包里任何一种单元（只用一个隐藏单元）：输入和每个门的偏置都有滑块，图会按这些值重画。
 #
 # **动手试试。** 在窥视孔单元里把遗忘门偏置设为 0，再拖动 $c_{t-1}$：遗忘门现在会怎样？GRU 一开始处于
-# *overwrite*（覆盖）预设：找出无论 $x_t$ 是多少，$h_t$ 都等于 $h_{t-1}$ 的设置。这要靠哪个门？
-# （两个探索器都需要实时运行的 notebook；在幻灯片里它们能拖动，但什么也不会重画，由下面的静态图代替。）
+# *overwrite*（覆盖）预设：找出无论 $x_t$ 是多少，$h_t$ 都等于 $h_{t-1}$ 的设置。这要靠哪个门？（两个探索器都需要实时运行的 notebook；在幻灯片里它们能拖动，但什么也不会重画，由下面的静态图代替。）
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 GateExplorer("peephole", preset="keep everything")
@@ -475,16 +439,13 @@ print(f"c_prev = 2, all biases 0: forget gate f = {plain['f']:.3f} without peeph
 assert abs(plain["f"] - 0.5) < 1e-12 and peek["f"] > 0.85
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 每个练习都有一个自检，会指出错的是哪一项。在新的单元格里写下答案，再调用自检。每个练习后面有一个折叠的
-# 单元格，里面是完整的解答：先自己试，再有意打开它。（每个折叠单元格也会用自检检查它的解答；
-# 输出在你打开之前一直折叠着。）
+# 每个练习都有一个自测，会指出错的是哪一项。在新的单元格里写下答案，再调用自测。每个练习后面的折叠单元格里有参考答案：先自己试，再有意打开它。每个折叠单元格也会用自测检查它的参考答案；输出在你打开之前一直折叠着。
 #
 # ### 练习 1：GRU 的一步
-# 按包的约定（重置作用在矩阵乘法之后），为一个批量写出 `gru_step(x, h_prev, params)`。`params` 包含
-# W_x (input, 3H)、W_h (H, 3H)、b_x 和 b_h (3H,)，按 r, z, n 分块。
-# 自检：`check_gru_step(gru_step)`。
+# 按包的约定（重置作用在矩阵乘法之后），为一个批次写出 `gru_step(x, h_prev, params)`。`params` 包含
+# W_x (input, 3H)、W_h (H, 3H)、b_x 和 b_h (3H,)，按 r, z, n 分块。自测：`check_gru_step(gru_step)`。
 
 # %% slideshow={"slide_type": "fragment"}
 def gru_step_first_try(x, h_prev, params):  # a first attempt
@@ -522,8 +483,7 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 2：窥视孔的一步
 # 写出 `peephole_step(x, h_prev, c_prev, params)`，返回 `(h, c)`。`params`：W_x (input, 4H)、
-# W_h (H, 4H)、b (4H,)，按 i, f, g, o 分块，以及窥视孔权重 p_i, p_f, p_o (H,)。
-# 自检：`check_peephole_step(peephole_step)`。
+# W_h (H, 4H)、b (4H,)，按 i, f, g, o 分块，以及窥视孔权重 p_i, p_f, p_o (H,)。自测：`check_peephole_step(peephole_step)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: i and f peek at c_prev; o is computed AFTER the new c and peeks at it.
@@ -545,7 +505,7 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 3：数权重
 # 写出 `count_params(kind, input_size, hidden_size)`，支持 "rnn"、"lstm"、"peephole" 和 "gru"
-# （即包里的单元，含偏置），不要构造单元。自检：`check_param_count(count_params)`。
+# （即包里的单元，含偏置），不要构造单元。自测：`check_param_count(count_params)`。
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: blocks × (input weights + recurrent weights + bias), plus the extras.
@@ -563,17 +523,13 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 要点
 #
-# - GRU 把遗忘门和输入门合并成一个更新门 $z$（保留 $z$，写入 $1 - z$），也没有单独的单元状态；
-#   它的重置门决定候选隐状态读取多少旧状态。
+# - GRU 把遗忘门和输入门合并成一个更新门 $z$（保留 $z$，写入 $1 - z$），也没有单独的单元状态；它的重置门决定候选隐状态读取多少旧状态。
 # - 窥视孔 LSTM 让 i 和 f 看到 $c_{t-1}$，让 o 看到新的 $c_t$：Gers & Schmidhuber (2000) 用对角权重，
 #   $3H$ 个；colah 的博文和 Udacity 的课程用满矩阵，$3H^2$ 个。
 # - 同样大小下，GRU 的权重是 LSTM 的 3/4 到 4/5（H = 128 时 75%，H = 16 时 79%）。
-# - “GRU”其实是两样东西：arXiv 1406.1078 v3 在矩阵乘法之前重置，v1（以及 PyTorch）在之后。
-#   同样的权重，它们算出不同的数；包用的是 v1 / PyTorch 的形式。
-# - 在我们的比赛中，“默认记住”的偏置 3 决定了成败；单元类型只改变速度。无论选哪种单元，都让保持记忆的门
-#   一开始就打开（我们用 3；Jozefowicz et al. 建议 LSTM 的遗忘门偏置取 1）。
-# - 去掉部件（仿照 Greff et al. 2017）：没有输入门就什么也学不到；CIFG 和窥视孔没有代价；
-#   在从不重置的数据流上，遗忘门很重要（第 2 课）。
+# - “GRU”其实是两样东西：arXiv 1406.1078 v3 在矩阵乘法之前重置，v1（以及 PyTorch）在之后。同样的权重，它们算出不同的数；包用的是 v1 / PyTorch 的形式。
+# - 在我们的比赛中，“默认记住”的偏置 3 决定了成败；单元类型只改变速度。无论选哪种单元，都让保持记忆的门一开始就打开（我们用 3；Jozefowicz et al. 建议 LSTM 的遗忘门偏置取 1）。
+# - 去掉部件（仿照 Greff et al. 2017）：没有输入门就什么也学不到；CIFG 和窥视孔没有代价；在从不重置的数据流上，遗忘门很重要（第 2 课）。
 #
 # **下一课（第 4 课）：** 那个偏置为什么重要：梯度消失与梯度爆炸（vanishing/exploding gradients），实测。
 

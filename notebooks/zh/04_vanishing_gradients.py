@@ -27,10 +27,7 @@
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # 教师路线（一节课，约 50 分钟）。投影：第 1 节的第一张幻灯片和雅可比矩阵的核对；第 2 节的上界和
-# Hochreiter 的 |w| < 4（除非有人问起，否则跳过“更大的权重也无济于事”）；第 3 节的图，然后把交互
-# 控件和它的“动手试试”检查放在一起做；第 4 节 1,000 步的传送带、“写入—保持—读出”表和 ∏f 那张幻灯片；
-# 第 5 节的悬崖图和“训练中的 λ1”；第 6 节的规则、基线和表 7。课后作业：“更大的权重也无济于事”、
-# “这堵墙有多薄？”、梯度裁剪的曲线图、截断 BPTT，以及练习 1–4。
+# Hochreiter 的 |w| < 4（除非有人问起，否则跳过“更大的权重也无济于事”）；第 3 节的图，然后把交互控件和它的“动手试试”自测放在一起做；第 4 节 1,000 步的传送带、“写入—保持—读出”表和 ∏f 那张幻灯片；第 5 节的悬崖图和“真实训练中的梯度裁剪”；第 6 节的规则、基线和表 7。课后作业：“更大的权重也无济于事”、“这堵墙有多薄？”、梯度裁剪的曲线图、截断 BPTT，以及练习 1–4。
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # > 普通rnn会造成梯度消失和梯度爆炸问题，使的rnn难以学习长距离信息
@@ -70,8 +67,7 @@ notebook_start = time.perf_counter()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · 把 RNN 的 BPTT 写出来
 #
-# 本包的 RNN：$h_t = \tanh(a_t)$，其中 $a_t = x_t W_x + h_{t-1} W_h + b$（行向量）。
-# 设损失 $L$ 只依赖最后一个状态 $h_T$，就像一个只在末尾评分的任务。
+# 本包的 RNN：$h_t = \tanh(a_t)$，其中 $a_t = x_t W_x + h_{t-1} W_h + b$（行向量）。设损失 $L$ 只依赖最后一个状态 $h_T$，就像一个只在末尾评分的任务。
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # 链式法则一次往回走一步：
@@ -82,20 +78,17 @@ notebook_start = time.perf_counter()
 #   \qquad\text{with}\qquad
 #   J_k = \frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(1 - h_k^2)\; W_h^{\top}$$
 #
-# （$J_k$ 的第 $[i, j]$ 个元素是 $\partial h_k[i] / \partial h_{k-1}[j]$；之所以有转置 $\top$，是因为
-# 权重作用在行向量上。）
+# （$J_k$ 的第 $[i, j]$ 个元素是 $\partial h_k[i] / \partial h_{k-1}[j]$；之所以有转置 $\top$，是因为权重作用在行向量上。）
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # 权重的梯度每个时间步（time step）贡献一项，$\dfrac{\partial L}{\partial W_h} = \sum_t h_{t-1}^{\top}\,
 # \delta_t$，其中 $\delta_t = \dfrac{\partial L}{\partial a_t}$；而往回 $T - t$ 步处的误差 $\delta_t$
-# 已经穿过了 $T - t$ 个因子 $J_k$。如果这个乘积极小，遥远的过去对学习毫无贡献：梯度**消失**。
-# 如果它极大，一步训练就迈得极大：梯度**爆炸**。
+# 已经穿过了 $T - t$ 个因子 $J_k$。如果这个乘积极小，遥远的过去对学习毫无贡献：梯度**消失**。如果它极大，一步训练就迈得极大：梯度**爆炸**。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 雅可比矩阵的乘积*就是* `bptt` 算的东西
 #
-# 一个有 4 个隐藏单元的 RNN，8 个时间步，$L = v \cdot h_T$。先手工把各个 $J_k$ 乘起来；再在同一次
-# 前向传播上运行本包的 `bptt`。
+# 一个有 4 个隐藏单元的 RNN，8 个时间步，$L = v \cdot h_T$。先手工把各个 $J_k$ 乘起来；再在同一次前向传播上运行本包的 `bptt`。
 
 # %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(0)
@@ -121,8 +114,7 @@ print("By hand (a product of 8 Jacobians) == bptt's gradient on the initial stat
 # ## 2 · 乘积什么时候必然消失？
 #
 # 每个因子的大小都不超过它两部分大小之积：$\|J_k\| \le \|\operatorname{diag}(f'(a_k))\|
-# \,\|W_h\| \le \gamma\,\lambda_1$，其中 $\lambda_1$ 是 $W_h$ 的最大奇异值，$\gamma$ 是激活函数
-# 导数的上界。于是 $\|\partial h_T / \partial h_t\| \le
+# \,\|W_h\| \le \gamma\,\lambda_1$，其中 $\lambda_1$ 是 $W_h$ 的最大奇异值，$\gamma$ 是激活函数导数的上界。于是 $\|\partial h_T / \partial h_t\| \le
 # (\gamma\lambda_1)^{T-t}$。
 #
 # **Pascanu, Mikolov & Bengio 2013，§2.1：** 若 $\lambda_1 < 1/\gamma$，梯度必然消失（充分条件）；
@@ -145,8 +137,7 @@ print("so Pascanu's condition does not guarantee vanishing. Section 3 measures w
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 在每个时滞上核对这个上界
 #
-# `gradient_flow` 用各个循环单元自己的反向传播（`step_backward`）测量 $\|\partial h_T / \partial h_t\|$，
-# 一次测出所有时滞（lag）$T - t$，并在 4 条随机输入序列上取平均。把 $W_h$ 缩放到 $\lambda_1 = 0.9$
+# `gradient_flow` 用各个循环单元自己的反向传播（`step_backward`）测量 $\|\partial h_T / \partial h_t\|$，一次测出所有时滞（lag）$T - t$，并在 4 条随机输入序列上取平均。把 $W_h$ 缩放到 $\lambda_1 = 0.9$
 # 之后，任何时滞都不得超过 $0.9^{T-t}$。
 
 # %% slideshow={"slide_type": "fragment"}
@@ -160,9 +151,7 @@ print("Below the bound at every one of the 100 lags; the tanh derivatives (< 1) 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Hochreiter 的 |w| < 4.0
 #
-# Hochreiter & Schmidhuber 1997，§3.1：一个以权重 $w$ 自连接的 logistic（sigmoid）单元，每步把
-# 误差乘以 $w\,\sigma'(\mathrm{net})$。由于 $\sigma' \le 1/4$，只要 $|w| < 4.0$，误差就必然消失：
-# 这正是上面的 $1/\gamma$，只不过换成了单个单元。
+# Hochreiter & Schmidhuber 1997，§3.1：一个以权重 $w$ 自连接的 logistic（sigmoid）单元，每步把误差乘以 $w\,\sigma'(\mathrm{net})$。由于 $\sigma' \le 1/4$，只要 $|w| < 4.0$，误差就必然消失：这正是上面的 $1/\gamma$，只不过换成了单个单元。
 
 # %% slideshow={"slide_type": "fragment"}
 net = np.linspace(-10, 10, 200_001)
@@ -180,8 +169,7 @@ print("|w| = 4: a factor of exactly 1 only at net = 0; anywhere else the error s
 #
 # w = 6 时打印的“at most 4.1e+17”只是上界，只有单元每一步都恰好处在 net = 0 时才会达到。§3.1 接着说：
 # |w| 越大，单元越被推入饱和区，那里 σ' → 0，于是因子 w·σ'(net) 又变小了。下面让这个单元真正运行
-# $y_t = \sigma(w\,y_{t-1} - w/2 + u_t)$（偏置 −w/2 使 y = 0.5 时 net = 0，这是最有利的起点），
-# 输入 $u_t$ 是小的随机数，再把它 100 步中实际的因子乘起来（每个 w 做 100 次试验）：
+# $y_t = \sigma(w\,y_{t-1} - w/2 + u_t)$（偏置 −w/2 使 y = 0.5 时 net = 0，这是最有利的起点），输入 $u_t$ 是小的随机数，再把它 100 步中实际的因子乘起来（每个 w 做 100 次试验）：
 
 # %% slideshow={"slide_type": "fragment"}
 def self_loop_log_factor(w, steps=100, trials=100, seed=0):
@@ -212,10 +200,8 @@ print("faster. No choice of w makes a sigmoid unit carry the error: the reason f
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · 图示：往回 *k* 步还剩多少误差
 #
-# $\|\partial h_T / \partial s_t\|$（Frobenius 范数，相对于时滞 0）随时滞 $T - t$ 的变化：隐藏单元数
-# 为 32、刚初始化的网络，随机输入，$T = 100$。状态 $s_t$ 对 RNN 是 $h_t$，对 LSTM 是 $(h_t, c_t)$
-# 这一对。由 `step_backward` 实测，而不是套公式。（长乘积会小到 1e-300；测量时每步重新归一化并
-# 累加对数，所以不会下溢。）
+# $\|\partial h_T / \partial s_t\|$（Frobenius 范数，相对于时滞 0）随时滞 $T - t$ 的变化：隐藏单元数为 32、刚初始化的网络，随机输入，$T = 100$。状态 $s_t$ 对 RNN 是 $h_t$，对 LSTM 是 $(h_t, c_t)$
+# 这一对。由 `step_backward` 实测，而不是套公式。（长乘积会小到 1e-300；测量时每步重新归一化并累加对数，所以不会下溢。）
 
 # %% slideshow={"slide_type": "fragment"}
 curves = {}
@@ -245,7 +231,7 @@ print("Other draws of the weights move these numbers (the Try-it below measures 
 print("LSTM: forget bias 0 loses it as badly (< 1e-10); forget bias 3 keeps a usable share (> 1e-2).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 为什么要遗忘门偏置（forget bias）：单元状态（cell state，d2l-zh 中称记忆元）上的误差每一步都要乘以
+# 为什么要遗忘门偏置（forget bias）：单元状态（cell state，d2l-zh 称记忆元）上的误差每一步都要乘以
 # $f_t$（第 4 节）。刚初始化的门大约停在 $\sigma(b_f)$ 附近，所以仅单元状态这条路径就大约保留
 # $\sigma(b_f)^{99}$：
 
@@ -263,10 +249,8 @@ print("The estimate is rough: the real f varies with the input and the h path ca
 print("survives than σ(b_f)^99. But both rank the biases alike: a larger forget bias, a longer reach.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **动手试试。** RNN 的 $\lambda_1$ 和 LSTM 的遗忘门偏置。RNN 的曲线在哪里从消失转为爆炸？答案
-# 取决于权重的随机抽取，所以检查会测 8 组权重：λ1 最大到多少时，每一组往回 99 步后保留的都不到
-# 1e-2？λ1 从多少起，每一组保留的都超过 1？哪个遗忘门偏置能让每一组都至少保留 1%？
-# 把答案写在交互控件后面的单元格里，然后运行它。
+# **动手试试。** RNN 的 $\lambda_1$ 和 LSTM 的遗忘门偏置。RNN 的曲线在哪里从消失转为爆炸？答案取决于权重的随机抽取，所以自测会测 8 组权重：λ1 最大到多少时，每一组往回 99 步后保留的都不到
+# 1e-2？λ1 从多少起，每一组保留的都超过 1？哪个遗忘门偏置能让每一组都至少保留 1%？把答案写在交互控件后面的单元格里，然后运行它。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 GradientFlowExplorer(spectral_scale=1.0, forget_bias=1.0)
@@ -280,8 +264,7 @@ print(check_try_it(my_always_vanishes, my_always_grows, my_bias_for_1_percent))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · 常数误差传送带
 #
-# LSTM 的长期记忆靠加法更新：$c_t = f_t \odot c_{t-1} + i_t \odot g_t$，
-# 所以沿单元状态这条路径，$\partial c_t / \partial c_{t-1} = f_t$（本包的 `recur_backward`：
+# LSTM 的长期记忆靠加法更新：$c_t = f_t \odot c_{t-1} + i_t \odot g_t$，所以沿单元状态这条路径，$\partial c_t / \partial c_{t-1} = f_t$（本包的 `recur_backward`：
 # *"the only path from $c_t$ back to $c_{t-1}$ is a multiplication by f"*（译文：从 $c_t$ 回到
 # $c_{t-1}$ 的唯一路径就是乘以 f））。当 $f = 1$、$i = 0$ 时，这正是 Hochreiter 和 Schmidhuber
 # 那个自连接权重为 1.0 的线性单元。
@@ -293,8 +276,7 @@ print(check_try_it(my_always_vanishes, my_always_grows, my_bias_for_1_percent))
 # ### f = 1、i = 0：误差原样流过 1,000 步
 #
 # 一个有 4 个隐藏单元的 LSTM，输入门和遗忘门都不看输入：偏置 −40 和 +40 使本包的 sigmoid 在
-# float64 下分别恰好等于 0.0 和 1.0。随机输入跑 1,000 步，然后在末尾给每个单元状态一个大小为 1 的
-# 误差，由 `step_backward` 往回传。
+# float64 下分别恰好等于 0.0 和 1.0。随机输入跑 1,000 步，然后在末尾给每个单元状态一个大小为 1 的误差，由 `step_backward` 往回传。
 
 # %% slideshow={"slide_type": "fragment"}
 textbook = 1 / (1 + np.exp(40.0))
@@ -348,13 +330,10 @@ print("A forget gate below 1 is a leak: slow with bias 3, but after 1,000 steps 
 # ### 门带来了什么
 #
 # 不加门的传送带会把每个输入永远加进单元状态，也会时时刻刻把单元状态展示给网络的所有部分。
-# Hochreiter 和 Schmidhuber（§3.2–4）加了门来保护它：**输入门**（input gate）把无关的输入挡在外面
-# （*输入权重冲突*，input weight conflict），**输出门**（output gate）在需要之前不让存着的值干扰网络
-# 的其余部分（*输出权重冲突*，output weight conflict）。Gers 等人（2000）又加了**遗忘门**（forget
+# Hochreiter 和 Schmidhuber（§3.2–4）加了门来保护它：**输入门**（input gate）把无关的输入挡在外面（*输入权重冲突*，input weight conflict），**输出门**（output gate）在需要之前不让存着的值干扰网络的其余部分（*输出权重冲突*，output weight conflict）。Gers 等人（2000）又加了**遗忘门**（forget
 # gate），让单元状态可以被清空。
 #
-# 单个单元的演示：第 0 步写入一个值（i = 1），随机干扰输入经过时保持住它（f = 1、i = 0），在最后
-# 一步读出（o = 1）。门由输入里的标志位打开。
+# 单个单元的演示：第 0 步写入一个值（i = 1），随机干扰输入经过时保持住它（f = 1、i = 0），在最后一步读出（o = 1）。门由输入里的标志位打开。
 
 # %% slideshow={"slide_type": "fragment"}
 SHUT, OPEN = -40.0, 40.0  # sigmoid(-40) = 0.0 and sigmoid(40) = 1.0 exactly (checked above)
@@ -440,8 +419,7 @@ assert leak < 0.05 * kept
 #
 # 消失的是**权重矩阵**的乘积：沿 $h$，RNN 每一步都要乘以
 # $\operatorname{diag}(1-h_k^2)\,W_h^\top$；沿 $c$，LSTM 根本不乘任何矩阵。但还剩一个乘积：遗忘门的乘积，
-# $\partial c_T/\partial c_0 = \prod_t f_t$（逐元素）。下面用本包的反向传播来测，所用单元的门随输入
-# 变化，而 W_h 为零，这样 c_{t−1} 只能沿单元状态这条路径到达 c_T：
+# $\partial c_T/\partial c_0 = \prod_t f_t$（逐元素）。下面用本包的反向传播来测，所用单元的门随输入变化，而 W_h 为零，这样 c_{t−1} 只能沿单元状态这条路径到达 c_T：
 
 # %% slideshow={"slide_type": "fragment"}
 varying = LSTMCell(3, 4, seed=1, forget_bias=2.0)
@@ -464,9 +442,7 @@ print("No weight matrix in the product, but 100 forget gates below 1 still multi
 print("The carousel keeps the error only where the forget gates stay near 1: the bias of section 3.")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# 笔记的总结，照它的说法：RNN 每一步都把记忆乘上 W 和激活函数的导数，所以记忆衰减得很快；LSTM 把
-# 记忆和输入*相加*，旧的记忆不会被乘没。单纯相加“太线性”，于是加入了输入门和输出门，后来又加了
-# 遗忘门。遗忘门又把乘法带了回来（f < 1）：上一张幻灯片把它算了出来。
+# 笔记的总结，照它的说法：RNN 每一步都把记忆乘上 W 和激活函数的导数，所以记忆衰减得很快；LSTM 把记忆和输入*相加*，旧的记忆不会被乘没。单纯相加“太线性”，于是加入了输入门和输出门，后来又加了遗忘门。遗忘门又把乘法带了回来（f < 1）：上一张幻灯片把它算了出来。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · 梯度爆炸：Pascanu 的悬崖
@@ -475,9 +451,7 @@ print("The carousel keeps the error only where the forget gates stay near 1: the
 #
 # $$x_t = w\,\sigma(x_{t-1}) + b,\qquad x_0 = 0.5,\qquad E(w, b) = \big(\sigma(x_{50}) - 0.7\big)^2$$
 #
-# $w$ 大于 4 左右时，这个单元有两个稳定状态，$b$ 越过某条线时，$x_{50}$ 就在两者之间切换。损失在
-# 那里像悬崖一样陡降。`lstm_lesson/experiments/cliff.py` 通过 50 步的反向传播计算 $E$ 及其梯度，
-# 一次算完整个 $(w, b)$ 网格。
+# $w$ 大于 4 左右时，这个单元有两个稳定状态，$b$ 越过某条线时，$x_{50}$ 就在两者之间切换。损失在那里像悬崖一样陡降。`lstm_lesson/experiments/cliff.py` 通过 50 步的反向传播计算 $E$ 及其梯度，一次算完整个 $(w, b)$ 网格。
 
 # %% slideshow={"slide_type": "fragment"}
 W_grid, B_grid = np.meshgrid(np.linspace(-2, 16, 241), np.linspace(-12, 4, 201))
@@ -542,8 +516,7 @@ print("Gradient descent sees a gentle slope, then one enormous step: Pascanu's A
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 动手试试：自己走下悬崖
 #
-# 下面的起点是不裁剪时跳得最远的那个。调一调学习率，打开梯度裁剪（0 = 关闭），或者换一个起点，
-# 观察路径（白色；红圈是 300 步后停下的位置）。
+# 下面的起点是不裁剪时跳得最远的那个。调一调学习率，打开梯度裁剪（0 = 关闭），或者换一个起点，观察路径（白色；红圈是 300 步后停下的位置）。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 i, j = np.unravel_index(np.argmax(free.jump), free.jump.shape)
@@ -559,13 +532,9 @@ print("clipped at 1, no step is longer than 0.5, the widget's starting settings.
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 真实训练中的梯度裁剪
 #
-# `lstm_lesson.core.optim.clip_by_global_norm` 就是作用于模型全部梯度的算法 1：
-# 若 $\|g\| \ge$ threshold（阈值），则 $g \leftarrow \text{threshold}\cdot g/\|g\|$。这里一个有 16 个
-# 隐藏单元、初始 λ1 = 3 的 RNN 在第 6 节的加法问题上用普通 SGD 训练，学习率 0.5，三个随机种子
-# （seed），用阈值为 1 的裁剪和不裁剪各训练一遍。
+# `lstm_lesson.core.optim.clip_by_global_norm` 就是作用于模型全部梯度的算法 1：若 $\|g\| \ge$ threshold（阈值），则 $g \leftarrow \text{threshold}\cdot g/\|g\|$。这里一个有 16 个隐藏单元、初始 λ1 = 3 的 RNN 在第 6 节的加法问题上用普通 SGD 训练，学习率 0.5，三个随机种子（seed），用阈值为 1 的裁剪和不裁剪各训练一遍。
 #
-# λ1 = 3 高于 1/γ = 1：爆炸是*可能*的，而非必然（第 3 节的“动手试试”：初始化时，往回 99 步后，
-# 有些权重让误差缩小，有些让它增大）。所以来测一下实际发生了什么：训练每一步的 λ1 和梯度范数。
+# λ1 = 3 高于 1/γ = 1：爆炸是*可能*的，而非必然（第 3 节的“动手试试”：初始化时，往回 99 步后，有些权重让误差缩小，有些让它增大）。所以来测一下实际发生了什么：训练每一步的 λ1 和梯度范数。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 traces = {(clip, seed): spectral_trace(seed, clip=clip) for clip in (None, 1.0) for seed in range(3)}
@@ -617,15 +586,12 @@ print("runs whose loss passed 1e6 were stopped as diverged.")
 print("With clipping all 3 trained for 300 steps with the loss below 10.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 梯度裁剪并不能让 RNN *学会*这个任务（第 6 节表明它学不会）；它让一个本会在第一道悬崖就把权重
-# 甩飞的学习率变得可用。下面的运行用 Adam（它本身已经按每个权重缩放步长），再加上阈值为 1 的裁剪
-# 作为保险。
+# 梯度裁剪并不能让 RNN *学会*这个任务（第 6 节表明它学不会）；它让一个本会在第一道悬崖就把权重甩飞的学习率变得可用。下面的运行用 Adam（它本身已经按每个权重缩放步长），再加上阈值为 1 的裁剪作为保险。
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · 1997 年的长时滞结果，小规模重现
 #
-# **加法问题**（Hochreiter & Schmidhuber 1997，实验 4）。每一步给出一对数（[−1, 1] 中的值，标记）。
-# 规则：
+# **加法问题**（Hochreiter & Schmidhuber 1997，实验 4）。每一步给出一对数（[−1, 1] 中的值，标记）。规则：
 #
 # - 有两步标记为 **1**：一个在前十步之中，一个在前 T/2 − 1 步之中；
 # - **第一步和最后一步**标记为 **−1**：“序列开始”和“现在回答”；
@@ -653,11 +619,7 @@ print("Any success rate near 15% means nothing was learned; every rate below is 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # T = 50（时滞 ≥ 25）。一个 16 个单元、遗忘门偏置为 3 的 LSTM，和一个 32 个单元的普通 tanh RNN
-# （权重数量大致相同），都用 Adam（学习率 0.01）训练，每个小批量（minibatch）是 32 条新生成的序列，
-# 裁剪阈值为 1，直到 256 条校验序列答对 95%，或用完同样的 3,000 步预算为止；各 3 个种子。然后像
-# 论文那样，用 2,560 条新序列测试。这场比赛大约要一分钟，所以本包只跑了一次
-# （`lstm_lesson.experiments.adding_experiments` 中的 `long_lag_race()`）并存下了结果；测试会重算
-# 一次带种子的运行。想现场跑一次：`train_adding("lstm", length=50, hidden_size=16, gate_bias=3.0, seed=0, max_steps=3000)`。
+# （权重数量大致相同），都用 Adam（学习率 0.01）训练，每个批次（batch，d2l-zh 称小批量）是 32 条新生成的序列，裁剪阈值为 1，直到 256 条校验序列答对 95%，或用完同样的 3,000 步预算为止；各 3 个种子。然后像论文那样，用 2,560 条新序列测试。这场比赛大约要一分钟，所以本包只跑了一次（`lstm_lesson.experiments.adding_experiments` 中的 `long_lag_race()`）并存下了结果；测试会重算一次带种子的运行。想现场跑一次：`train_adding("lstm", length=50, hidden_size=16, gate_bias=3.0, seed=0, max_steps=3000)`。
 
 # %% slideshow={"slide_type": "fragment"}
 sizes = {cell: sum(p.size for p in AddingModel(cell, h).params.values()) for cell, h in (("lstm", 16), ("rnn", 32))}
@@ -702,9 +664,7 @@ print("Clipping at 1 was active on fewer than 10% of the LSTM's Adam steps: with
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 与论文的表 7 对照
 #
-# Hochreiter & Schmidhuber（1997）的表 7 有五列：T、最小时滞、权重数、2,560 条测试序列中预测错误
-# 的条数，以及直到成功所用的训练序列数；结果是 10 次试验的平均。把他们 T = 100 的那一行和我们的
-# 运行逐列并排：
+# Hochreiter & Schmidhuber（1997）的表 7 有五列：T、最小时滞、权重数、2,560 条测试序列中预测错误的条数，以及直到成功所用的训练序列数；结果是 10 次试验的平均。把他们 T = 100 的那一行和我们的运行逐列并排：
 
 # %% slideshow={"slide_type": "fragment"}
 lstm_weights = sizes["lstm"]
@@ -732,18 +692,13 @@ assert lstm_weights > 10 * 93
 # | 何时停止 | *停止准则*（stopping criterion）：平均训练误差 < 0.01，且最近 2,000 条训练序列全部答对 | 256 条校验序列答对 95% |
 # | 其他方法 | 论文说该任务 "has never been solved by other recurrent net algorithms"（译文：从未被其他循环网络算法解决过），但并没有运行它们 | 同样大小、同样预算的普通 RNN：成绩与总是回答 0.5 相当 |
 #
-# 模式与论文一致：LSTM 解决了它，RNN 连起步都没有。数字不能一一对比：我们的时滞是他们的一半，
-# 网络更大，优化器更强，停止规则更宽松，而且我们跑了 3 个种子，不是 10 个。第 3 课里有一场类似的
-# 比赛，不带遗忘门偏置。
+# 模式与论文一致：LSTM 解决了它，RNN 连起步都没有。数字不能一一对比：我们的时滞是他们的一半，网络更大，优化器更强，停止规则更宽松，而且我们跑了 3 个种子，不是 10 个。第 3 课里有一场类似的比赛，不带遗忘门偏置。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 截断 BPTT：窗口短于时滞就学不会
 #
-# 第 5 课在窗口上训练，第 6 课在每个窗口的起点切断梯度：这就是*截断*（truncated）通过时间反向传播。
-# 这里来自答案的误差只允许往回流 `window` 步。T = 40 时，标记位于最后一步之前至少 20 步（第一个
-# 标记至少 30 步）。这次运行对课堂来说太长（约一分钟），所以本包只跑了一次，即
-# `lstm_lesson.experiments.adding_experiments` 中的 `truncation_race()`，并存下了结果；这个单元格
-# 读取它，测试会重算其中带种子的一部分并比较。
+# 第 5 课在窗口上训练，第 6 课在每个窗口的起点切断梯度：这就是*截断*（truncated）通过时间反向传播。这里来自答案的误差只允许往回流 `window` 步。T = 40 时，标记位于最后一步之前至少 20 步（第一个标记至少 30 步）。这次运行对课堂来说太长（约一分钟），所以本包只跑了一次，即
+# `lstm_lesson.experiments.adding_experiments` 中的 `truncation_race()`，并存下了结果；这个单元格读取它，测试会重算其中带种子的一部分并比较。
 
 # %% slideshow={"slide_type": "fragment"}
 stored = load_truncation_race()
@@ -766,16 +721,13 @@ print("Windows of 10 and 20 steps, shorter than every lag: no run solved it, all
 print("A window as long as the sequence: every run solved it. Recompute: truncation_race() (about a minute).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 每道练习都有一个自检，会指出错在哪一项。把答案写在新的单元格里，然后调用检查函数。每道题后面的
-# 折叠单元格里有完整解答：请先自己尝试，再特意打开它。给出的“第一次尝试”都是常见错误；笔记本不打印
-# 对它们的判定（`assert not first_try`）：打印它，或打印你自己尝试的判定，就能读到提示。（会打印的
-# 检查都是在完整解答上运行的。）
+# 每道练习都有一个自测，会指出错在哪一项。把答案写在新的单元格里，然后调用自测。每道题后面的折叠单元格里有参考答案：请先自己尝试，再特意打开它。给出的“第一次尝试”都是常见错误；notebook 不打印对它们的判定（`assert not first_try`）：打印它，或打印你自己尝试的判定，就能读到提示。会打印结论的自测都是在参考答案上运行的。
 #
 # ### 练习 1：乘积中的一个因子
 # 编写 `rnn_jacobian(h_prev, h_t, W_h)`，返回本包 RNN 的 (H, H) 矩阵 $\partial h_t / \partial
-# h_{t-1}$，第 [i, j] 个元素为 ∂h_t[i]/∂h_{t−1}[j]。检查：`check_rnn_jacobian(rnn_jacobian)`。
+# h_{t-1}$，第 [i, j] 个元素为 ∂h_t[i]/∂h_{t−1}[j]。自测：`check_rnn_jacobian(rnn_jacobian)`。
 
 # %% slideshow={"slide_type": "fragment"}
 def rnn_jacobian_first_try(h_prev, h_t, W_h):  # a common first attempt
@@ -801,7 +753,7 @@ assert feedback
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 2：Pascanu 的条件
 # 编写 `vanishing_guaranteed(W_hh, activation)`：当 λ1 < 1/γ 保证梯度消失时返回 True（activation
-# 为 "tanh" 或 "sigmoid"）。检查：`check_vanishing_guaranteed(vanishing_guaranteed)`。
+# 为 "tanh" 或 "sigmoid"）。自测：`check_vanishing_guaranteed(vanishing_guaranteed)`。
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: the largest SINGULAR value (not the largest eigenvalue, not the Frobenius norm).
@@ -823,11 +775,9 @@ assert not check_vanishing_guaranteed(by_eigenvalues)  # print it to read why
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 3：算法 1
-# 编写 `clip(grads, threshold)`：给定一个由梯度数组组成的 dict，返回一个新的 dict；当这些梯度的全局
-# 范数达到阈值时，把它们一起按比例缩小。检查：`check_clip(clip)`。
+# 编写 `clip(grads, threshold)`：给定一个由梯度数组组成的 dict，返回一个新的 dict；当这些梯度的全局范数达到阈值时，把它们一起按比例缩小。自测：`check_clip(clip)`。
 #
-# （逐个数值单独裁剪，比如 Karpathy 的 min-char-rnn 里的 `np.clip(g, -5, 5)`，是许多人在用的正当
-# 替代做法；但它会改变梯度的方向，也不是这个检查要求的 Pascanu 算法 1。）
+# （逐个数值单独裁剪，比如 Karpathy 的 min-char-rnn 里的 `np.clip(g, -5, 5)`，是许多人在用的正当替代做法；但它会改变梯度的方向，也不是这个自测要求的 Pascanu 算法 1。）
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: ONE norm over all arrays; the same factor for every array keeps the direction.
@@ -846,9 +796,8 @@ assert not by_value  # clipping each number on its own is not Algorithm 1 (print
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 4：有泄漏的传送带
-# 给定第 1..T 步的遗忘门 `f`（形状 (T, H)），返回沿单元状态路径的 $\partial c_T / \partial c_0$，
-# 形状 (H,)。然后先在纸上预测：f = 0.953 时，500 步后还剩多少误差（第 4 节打印了 10、100 和
-# 1,000 步的结果），再与你的函数比较。检查：`check_carousel_factor(carousel_factor)`。
+# 给定第 1..T 步的遗忘门 `f`（形状 (T, H)），返回沿单元状态路径的 $\partial c_T / \partial c_0$，形状 (H,)。然后先在纸上预测：f = 0.953 时，500 步后还剩多少误差（第 4 节打印了 10、100 和
+# 1,000 步的结果），再与你的函数比较。自测：`check_carousel_factor(carousel_factor)`。
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"}
 # Worked solution: c_t = f_t c_{t-1} + ..., so each step multiplies by its own f_t.
@@ -865,23 +814,18 @@ assert np.isclose(carousel_factor_solution(f500)[0], float(sigmoid(3.0)) ** 500)
 # your prediction first; then print(carousel_factor_solution(f500)) to compare
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 要点回顾
+# ## 要点
 #
 # - BPTT 每一步乘上一个雅可比矩阵；乘积按几何级数缩小或增大，而 λ1 < 1/γ 保证它缩小（tanh 的
 #   γ = 1，sigmoid 的 γ = 1/4：即 Hochreiter 的 |w| < 4）。
-# - 实测：往回 99 步后，刚初始化、λ1 ≤ 1.5 的 RNN 保留的误差不到 1e-5；LSTM 保留多少取决于遗忘门
-#   放行多少：偏置 0 时不到 1e-10，偏置 3 时超过 1%。
-# - f = 1、i = 0 时，单元状态能把误差原样传过任意多步：这就是常数误差传送带。门决定什么进入、
-#   什么被展示出来。
+# - 实测：往回 99 步后，刚初始化、λ1 ≤ 1.5 的 RNN 保留的误差不到 1e-5；LSTM 保留多少取决于遗忘门放行多少：偏置 0 时不到 1e-10，偏置 3 时超过 1%。
+# - f = 1、i = 0 时，单元状态能把误差原样传过任意多步：这就是常数误差传送带。门决定什么进入、什么被展示出来。
 # - 梯度爆炸就是悬崖：先是缓坡，然后是一堵墙。梯度裁剪保留每一步的方向，只限制它的长度。
-# - 在加法问题上，LSTM 解决了 25 步以上的时滞（3 个种子全部成功，在存下这次运行的 2 个共享核心上
-#   每个种子 4 到 10 秒）；
+# - 在加法问题上，LSTM 解决了 25 步以上的时滞（3 个种子全部成功，在存下这次运行的 2 个共享核心上每个种子 4 到 10 秒）；
 #   RNN 的得分和总是回答 0.5 一样（约 15%）：它什么也没学到。
 # - 窗口短于时滞的截断 BPTT 学不会这个任务；完整窗口可以（已存储的运行结果，每种窗口 3 个种子）。
 #
-# **下一课（第 5 课）：** 把一段长文本切成一批批窗口，即训练这些单元的实践层面。（第 3 课展示了
-# 门限回归单元（GRU，标准译名为门控循环单元）和带窥视孔连接（peephole connections）的 LSTM，以及
-# 一场遗忘门偏置比单元类型更要紧的比赛。）
+# **下一课（第 5 课）：** 把一段长文本切成一批批窗口，即训练这些单元的实践层面。（第 3 课展示了门限回归单元（GRU，d2l-zh 称门控循环单元）和带窥视孔连接（peephole connections）的 LSTM，以及一场遗忘门偏置比单元类型更要紧的比赛。）
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
 print(f"Whole notebook: {time.perf_counter() - notebook_start:.0f} s elapsed")

@@ -18,7 +18,7 @@
 #
 # **05 · 把一条长序列分成批次**
 #
-# 字符级模型从一段长文本中学习。为了充分利用 CPU，它会同时并排读取文本的许多片段。本课按笔记的做法把序列切成批次（batch；d2l-zh 称为小批量，minibatch），找出笔记代码中的两个错误并加以修正，再讨论把记忆从一个批次传到下一个批次有什么好处、有什么代价。
+# 字符级模型从一段长文本中学习。为了充分利用 CPU，它会同时并排读取文本的许多片段。本课按笔记的做法把序列切成批次（batch，d2l-zh 称小批量），找出笔记代码中的两个错误并加以修正，再讨论把记忆从一个批次传到下一个批次有什么好处、有什么代价。
 
 # %% slideshow={"slide_type": "skip"}
 import platform
@@ -118,7 +118,7 @@ assert arr[9, 99] + 1 == sequence.size
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 一个诱人的补丁，以及它错在哪里
 #
-# Udacity 的深度学习课程在其 TensorFlow 字符级 RNN 笔记本（“Anna KaRNNa”）的 `get_batches` 中，用回绕的办法补上缺的那一列：`y[:, :-1], y[:, -1] = x[:, 1:], x[:, 0]`。于是一行的最后一个目标成了同一窗口的*第一个输入*。形状是对的，但这些目标并不是下一个字符：
+# Udacity 的深度学习课程在其 TensorFlow 字符级 RNN notebook（“Anna KaRNNa”）的 `get_batches` 中，用回绕的办法补上缺的那一列：`y[:, :-1], y[:, -1] = x[:, 1:], x[:, 0]`。于是一行的最后一个目标成了同一窗口的*第一个输入*。形状是对的，但这些目标并不是下一个字符：
 
 # %% slideshow={"slide_type": "fragment"}
 wrong = 0
@@ -173,7 +173,7 @@ print("every y[r, j] is the element after x[r, j], and row r of batch k continue
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 1：自己写 `get_batches`
 #
-# 下面是补上 `n` 之后的笔记循环。运行 `print(check_batches(my_get_batches))`，它会告诉你哪里错了（笔记本不显示第一次尝试的判定结果）。修改 `my_get_batches`，直到检查结果为*正确*（它会尝试多种序列长度、批量大小（batch size）和窗口长度，不只是笔记里的例子）。
+# 下面是补上 `n` 之后的笔记循环。运行 `print(check_batches(my_get_batches))`，它会告诉你哪里错了（notebook 不显示第一次尝试的判定结果）。修改 `my_get_batches`，直到自测给出“正确：……”（它会尝试多种序列长度、批量大小（batch size）和窗口长度，不只是笔记里的例子）。
 
 # %% slideshow={"slide_type": "fragment"}
 def my_get_batches(arr, batch_size, n_steps):
@@ -242,7 +242,7 @@ display(grid_widget)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 练习 2：元素 p 去了哪里？
 #
-# 编写 `my_position(p, length, batch_size, n_steps)`，返回 `(k, r, j)`：元素 p 是批次 k 的 `x[r, j]`；如果它在被丢弃的尾部，返回 `(-1, -1, -1)`。第一次尝试沿用笔记的行长 `length // batch_size`；检查函数会指出这样错在哪里。
+# 编写 `my_position(p, length, batch_size, n_steps)`，返回 `(k, r, j)`：元素 p 是批次 k 的 `x[r, j]`；如果它在被丢弃的尾部，返回 `(-1, -1, -1)`。第一次尝试沿用笔记的行长 `length // batch_size`；自测会指出这样错在哪里。
 
 # %% slideshow={"slide_type": "fragment"}
 def my_position(p, length, batch_size, n_steps):
@@ -543,7 +543,7 @@ print("one row (the ratio itself is printed above). Each step is one matrix prod
 print("32 small ones in turn.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 要点回顾
+# ## 要点
 #
 # - `get_batches` 把一条长序列切成 `batch_size` 个连续的行，每次读取 `n_steps` 列；`y` 永远是 `x` 后移一位。
 # - 笔记的例子得到 4 个批次，不是 5 个：最后一个元素没有后继（上文已检查）。
@@ -552,7 +552,7 @@ print("32 small ones in turn.")
 # - 被丢掉的尾部：每个迭代周期随机偏移能让它稍微移动；更短的最后一个窗口能消除它。
 # - 分批就是并行计算：一次 32 行，每秒训练的字符数是一次 1 行的两倍以上（比值见上文实测）。
 #
-# **下一课（第 6 课）：**在这些窗口上用 numpy 训练一个两层字符级 LSTM，不到一分钟。
+# **下一课（第 6 课）**：在这些窗口上用 numpy 训练一个两层字符级 LSTM，不到一分钟。
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# 教师备注：“诱人的补丁”那张幻灯片是 Udacity 的 TensorFlow `get_batches`（Anna KaRNNa 笔记本），被广泛照抄；它用 `x[:, 0]` 填充最后一列目标。练习 2 的第一次尝试就是笔记自己的切分方式；检查函数会解释为什么行长缩短为 80。
+# 教师备注：“诱人的补丁”那张幻灯片是 Udacity 的 TensorFlow `get_batches`（Anna KaRNNa notebook），被广泛照抄；它用 `x[:, 0]` 填充最后一列目标。练习 2 的第一次尝试就是笔记自己的切分方式；自测会解释为什么行长缩短为 80。

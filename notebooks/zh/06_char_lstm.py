@@ -22,9 +22,9 @@
 #
 # 这是笔记里的实践部分：用长短期记忆网络（LSTM）搭一个字符级语言模型（character-level language model）。我们用 numpy 实现它，就在这台笔记本电脑上训练，边训练边看进度条和损失曲线变化，然后打开模型，看看它的单元（cell）学到了什么。
 #
-# 1. 文本及其词表 · 2. 模型 · 3. 一个训练步 · 4. 实时训练 ·
-# 5. 带温度的采样，以及模型的前 5 个猜测 · 6. 同等规模的 RNN、GRU 与 LSTM，三个随机种子，对比 n 元语法基线 · 7. 看看模型内部 ·
-# 8. 保存与加载 · 9. 其他文本：Python 手册与唐诗 · 练习
+# (1) 文本及其词表 · (2) 模型 · (3) 一个训练步 · (4) 实时训练 ·
+# (5) 带温度的采样，以及模型的前 5 个猜测 · (6) 同等规模的 RNN、GRU 与 LSTM，三个随机种子，对比 n 元语法基线 · (7) 看看模型内部 ·
+# (8) 保存与加载 · (9) 其他文本：Python 手册与唐诗 · 练习
 
 # %% slideshow={"slide_type": "skip"}
 import math
@@ -112,7 +112,7 @@ assert vocab.decode(train_ids[:20]) == train_text[:20]
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · 模型
 #
-# 每个字符以独热编码（one-hot）向量 $x_t$ 输入（49 个数，其中一个为 1）。两层 LSTM 堆叠起来，即笔记里的 `MultiRNNCell`，也就是堆叠循环神经网络（stacked RNN）：第 2 层读取第 1 层的短期记忆 $h^{(1)}_t$（即隐状态，hidden state）。全连接层（dense layer）把顶层的 $h^{(2)}_t$ 变成每个字符的分数，再由 softmax 变成下一个字符的概率：
+# 每个字符以独热编码（one-hot）向量 $x_t$ 输入（49 个数，其中一个为 1）。两层 LSTM 堆叠起来，即笔记里的 `MultiRNNCell`，也就是堆叠循环神经网络（stacked RNN）：第 2 层读取第 1 层的短期记忆 $h^{(1)}_t$（即隐层状态，hidden state，d2l-zh 称隐状态）。全连接层（dense layer）把顶层的 $h^{(2)}_t$ 变成每个字符的分数，再由 softmax 变成下一个字符的概率：
 #
 # $$x_t \;\to\; \text{LSTM}^{(1)} \;\to\; h^{(1)}_t \;\to\; \text{LSTM}^{(2)} \;\to\; h^{(2)}_t
 # \;\to\; z_t = h^{(2)}_t W + b \;\to\; p(\text{next} = k) = \frac{e^{z_{t,k}}}{\sum_j e^{z_{t,j}}}$$
@@ -285,7 +285,7 @@ print(f"the LSTM: {in_top1:.0%} and {in_top5:.0%}.")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · 同等规模的 RNN、GRU 与 LSTM
 #
-# 公平的比较要给每种循环单元**相同的参数量**和**相同的预算**，即相同的步数、批量大小（batch size）和学习率。每层中，普通循环神经网络（RNN）有一组权重，GRU（门控循环单元，笔记里叫门限回归单元）有三组，LSTM 有四组，所以在同等规模下 RNN 分到的隐藏单元最多。这里每个模型的规模都与一个 32 个隐藏单元的两层 LSTM 相同。每个模型用三个随机种子各训练 8,000 步，这足以让曲线稳定下来（下面会检验），或者表明它们稳定不下来。这要训练好几分钟，所以包预先运行了一次，即 `lstm_lesson.experiments.char_race` 里的 `char_race()`，并把结果存在 `assets/results/char_race.json`；本节读取这个结果（测试会重新计算其中一部分）。
+# 公平的比较要给每种循环单元**相同的参数量**和**相同的预算**，即相同的步数、批量大小（batch size）和学习率。每层中，普通循环神经网络（RNN）有一组权重，门限回归单元（GRU，d2l-zh 称门控循环单元）有三组，LSTM 有四组，所以在同等规模下 RNN 分到的隐藏单元最多。这里每个模型的规模都与一个 32 个隐藏单元的两层 LSTM 相同。每个模型用三个随机种子各训练 8,000 步，这足以让曲线稳定下来（下面会检验），或者表明它们稳定不下来。这要训练好几分钟，所以包预先运行了一次，即 `lstm_lesson.experiments.char_race` 里的 `char_race()`，并把结果存在 `assets/results/char_race.json`；本节读取这个结果（测试会重新计算其中一部分）。
 
 # %% slideshow={"slide_type": "fragment"}
 budget = char_model_num_params("lstm", vocab.size, 32, 2)
@@ -611,9 +611,9 @@ print("the model has memorised the 107 characters, and even so a sample may go w
 print("not a model of Chinese: that claim would need a held-out test on poems it never saw, and far more text.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 每道练习都有一个自检，它会指出错的是哪一部分。参考答案在折叠的单元格里：先自己试，再打开。下面每个“第一次尝试”都是一个常见错误；笔记本不会把它的判定显示出来（`assert not first_try`）：把它打印出来，或者打印你自己那次尝试的判定。
+# 每道练习都有一个自测，它会指出错的是哪一部分。参考答案在折叠的单元格里：先自己试，再打开。下面每个“第一次尝试”都是一个常见错误；notebook 不会把它的判定显示出来（`assert not first_try`）：把它打印出来，或者打印你自己那次尝试的判定。
 #
 # ### 练习 1 · 温度
 #
@@ -736,7 +736,7 @@ print(feedback)
 assert feedback
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 本课小结
+# ## 本课回顾
 #
 # - 用 numpy 写的两层 LSTM（`MultiRNNCell`）在笔记本电脑的 CPU 上，远不到一分钟就学会了写寓言：来自 `get_batches` 的有状态窗口、截断 BPTT、按全局范数裁剪、Adam。
 # - 温度在稳妥与多样之间取舍；验证损失说明规则有没有学到。

@@ -187,7 +187,7 @@ except ValueError as err:
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · 一个待导出的模型
 #
-# 本笔记本自己训练一个小模型（各课相互独立），使用 float64，这样下面的比较才能要求在 1e-12 以内一致。你在第 6 课用 `model.save(path)` 保存的模型同样可用：`model = CharModel.load(path)`。
+# 本 notebook 自己训练一个小模型（各课相互独立），使用 float64，这样下面的比较才能要求在 1e-12 以内一致。你在第 6 课用 `model.save(path)` 保存的模型同样可用：`model = CharModel.load(path)`。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 text = fable_corpus()
@@ -363,12 +363,12 @@ assert np.abs(wrong_order - fx["out"]).max() > 1e-2
 print(f"f and g blocks swapped: off by more than 0.01 from PyTorch {meta['version']}'s outputs.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# 本包转换的每一种 LSTM 和 GRU 布局，都能在 1e-12 以内复现框架自己的输出和最终状态（两边都是 float64；上面的单元格显示，门顺序错了会差出 0.01 以上）。上面显示的版本号就是生成这些文件的版本，从文件中读出。
+# 本包转换的每一种 LSTM 和门限回归单元（GRU，d2l-zh 称门控循环单元）布局，都能在 1e-12 以内复现框架自己的输出和最终状态（两边都是 float64；上面的单元格显示，门顺序错了会差出 0.01 以上）。上面显示的版本号就是生成这些文件的版本，从文件中读出。
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### GRU：学习者容易出错的地方
 #
-# 三种 GRU（笔记称为门限回归单元，通用译名为门控循环单元）共用一个名字。下面是本包对它们布局的描述：
+# 三种 GRU 共用一个名字。下面是本包对它们布局的描述：
 
 # %% slideshow={"slide_type": "fragment"}
 for framework in ("ours", "torch", "keras"):
@@ -448,9 +448,9 @@ print("written:", ", ".join(sorted(p.name for p in folder.iterdir())))
 print("the PyTorch file, read back without pickle, gives every parameter exactly.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 练习
+# ## 练习题
 #
-# 每个练习都有一个自查函数，会指出错在哪一部分；完整解答在折叠的单元格里。下面每个“第一次尝试”都是一个常见错误；笔记本不显示它的判定结果（`assert not first_try`）：把它或你自己尝试的结果打印出来，就能读到提示。
+# 每个练习都有一个自测，会指出错在哪一部分；参考答案在折叠的单元格里。下面每个“第一次尝试”都是一个常见错误；notebook 不显示它的判定结果（`assert not first_try`）：把它或你自己尝试的结果打印出来，就能读到提示。
 #
 # ### 练习 1 · 把一层导出到 PyTorch
 #

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...core.language import say
 from ...experiments.gradient_flow import gradient_flow
 from .feedback import Feedback, verdict
 
@@ -38,11 +39,15 @@ def answers():
 
 
 def _choice(name, value, options):
+    listed = ", ".join(map(str, options))
     if value is None:
-        return Feedback(False, f"Not yet: set {name} to one of {', '.join(map(str, options))} "
-                               "(read it off the widget, trying a few settings), then run the cell again.")
+        return verdict(False, say(f"set {name} to one of {listed} "
+                                  "(read it off the widget, trying a few settings), then run the cell again.",
+                                  f"把 {name} 设为 {listed} 之一（多试几个设置，从小部件上读出来），"
+                                  "然后重新运行这个单元格。"))
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in options:
-        return Feedback(False, f"Not yet: {name} should be one of {', '.join(map(str, options))}, got {value!r}.")
+        return verdict(False, say(f"{name} should be one of {listed}, got {value!r}.",
+                                  f"{name} 应当是 {listed} 之一，收到的是 {value!r}。"))
     return None
 
 
@@ -58,16 +63,26 @@ def check_try_it(always_vanishes, always_grows, bias_for_1_percent) -> Feedback:
             return bad
     rnn, lstm = measured()
     vanish, grow, bias = answers()
-    span = lambda a: f"1e{a.min():+.1f} to 1e{a.max():+.1f}"  # noqa: E731 - one line of wording
+    span = lambda a: say(f"1e{a.min():+.1f} to 1e{a.max():+.1f}", f"1e{a.min():+.1f} 到 1e{a.max():+.1f}")  # noqa: E731
     if always_vanishes != vanish:
-        return verdict(False, f"at λ1 = {always_vanishes:g} the 8 draws keep {span(rnn[always_vanishes])} "
-                              "after 99 steps: look for the largest λ1 where even the largest is below 1e-2")
+        return verdict(False, say(f"at λ1 = {always_vanishes:g} the 8 draws keep {span(rnn[always_vanishes])} "
+                                  "after 99 steps: look for the largest λ1 where even the largest is below 1e-2",
+                                  f"λ1 = {always_vanishes:g} 时，8 组随机权重在 99 步后保留 "
+                                  f"{span(rnn[always_vanishes])}：要找的是连最大值都低于 1e-2 的最大 λ1。"))
     if always_grows != grow:
-        return verdict(False, f"at λ1 = {always_grows:g} the 8 draws keep {span(rnn[always_grows])}: look for "
-                              "the smallest λ1 where even the smallest is above 1")
+        return verdict(False, say(f"at λ1 = {always_grows:g} the 8 draws keep {span(rnn[always_grows])}: look for "
+                                  "the smallest λ1 where even the smallest is above 1",
+                                  f"λ1 = {always_grows:g} 时，8 组随机权重保留 {span(rnn[always_grows])}："
+                                  "要找的是连最小值都大于 1 的最小 λ1。"))
     if bias_for_1_percent != bias:
-        return verdict(False, f"forget bias {bias_for_1_percent:g} keeps {span(lstm[bias_for_1_percent])} "
-                              "over the 8 draws: look for the smallest bias where even the smallest is 1e-2 or more")
-    return verdict(True, f"up to λ1 = {vanish} every draw vanishes, from λ1 = {grow} every draw explodes, and in "
-                         f"between it depends on the draw (λ1 = {vanish + 1}: {span(rnn[vanish + 1])}); forget bias "
-                         f"{bias} keeps {span(lstm[bias])}")
+        return verdict(False, say(f"forget bias {bias_for_1_percent:g} keeps {span(lstm[bias_for_1_percent])} "
+                                  "over the 8 draws: look for the smallest bias where even the smallest is 1e-2 or "
+                                  "more",
+                                  f"遗忘门偏置为 {bias_for_1_percent:g} 时，8 组随机权重保留 "
+                                  f"{span(lstm[bias_for_1_percent])}：要找的是连最小值都不低于 1e-2 的最小偏置。"))
+    return verdict(True, say(f"up to λ1 = {vanish} every draw vanishes, from λ1 = {grow} every draw explodes, and in "
+                             f"between it depends on the draw (λ1 = {vanish + 1}: {span(rnn[vanish + 1])}); forget "
+                             f"bias {bias} keeps {span(lstm[bias])}",
+                             f"λ1 不超过 {vanish} 时每组权重都消失，从 λ1 = {grow} 起每组权重都爆炸，"
+                             f"介于两者之间时取决于具体是哪一组权重（λ1 = {vanish + 1}：{span(rnn[vanish + 1])}）；"
+                             f"遗忘门偏置为 {bias} 时保留 {span(lstm[bias])}"))

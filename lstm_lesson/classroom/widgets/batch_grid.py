@@ -21,11 +21,13 @@ attributes, so tests (and curious learners) can read back what was drawn.
 
 from __future__ import annotations
 
+import unicodedata
 from xml.sax.saxutils import escape
 
 import ipywidgets as widgets
 
 from ...core.batching import batch_layout, batch_plan
+from ...core.language import say
 
 # Light tints (Okabe-Ito hues) so the black characters stay readable on a projector.
 BATCH_COLOURS = ("#a6d3f0", "#f8cf8f", "#9fe0c8", "#f2b8d6", "#f3ec9b", "#c9b6e4", "#f7b69b", "#b9d9a6")
@@ -43,6 +45,11 @@ def batch_color(k: int) -> str:
 def visible(ch: str) -> str:
     """A character as drawn: blanks become visible symbols (space -> ␣, newline -> ⏎)."""
     return VISIBLE.get(ch, ch)
+
+
+def _width(s: str) -> int:
+    """Width of ``s`` in half-width character cells: a wide (CJK) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 def _text(x, y, s, size=12, fill="#000", anchor="middle", weight="normal"):
@@ -72,15 +79,18 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
     never an exception; a non-str ``text`` raises TypeError.
     """
     if not isinstance(text, str):
-        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+        raise TypeError(say(f"text: expected a str, got {type(text).__name__}",
+                            f"text：应为 str，传入的是 {type(text).__name__}"))
     problem = None
     try:
         plan = batch_plan(len(text), batch_size, n_steps)
     except (TypeError, ValueError) as err:
         plan, problem = None, str(err)
     if plan is not None and plan.n_batches == 0:
-        problem = (f"No full batch: batch_size x n_steps + 1 = {plan.batch_size * plan.n_steps + 1} "
-                   f"characters are needed, the text has {len(text)}. Lower n_steps or batch_size.")
+        problem = say(f"No full batch: batch_size x n_steps + 1 = {plan.batch_size * plan.n_steps + 1} "
+                      f"characters are needed, the text has {len(text)}. Lower n_steps or batch_size.",
+                      f"凑不出一个完整的批次：需要 batch_size x n_steps + 1 = {plan.batch_size * plan.n_steps + 1} "
+                      f"个字符，文本只有 {len(text)} 个。请调小 n_steps 或 batch_size。")
     layout = batch_layout(len(text), plan.batch_size, plan.n_steps) if plan else None
 
     c, gap, left = cell, 0.8 * cell, 3.2 * cell
@@ -91,11 +101,15 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
     if plan is not None and problem is None:
         rows = "row" if plan.batch_size == 1 else "rows"
         batches = "batch" if plan.n_batches == 1 else "batches"
-        title = (f"{len(text)} characters \u2192 {plan.batch_size} {rows} of {plan.row_length} \u2192 "
-                 f"{plan.n_batches} {batches} of ({plan.batch_size}, {plan.n_steps}); "
-                 f"{plan.n_dropped} dropped at the end")
+        title = say(f"{len(text)} characters \u2192 {plan.batch_size} {rows} of {plan.row_length} \u2192 "
+                    f"{plan.n_batches} {batches} of ({plan.batch_size}, {plan.n_steps}); "
+                    f"{plan.n_dropped} dropped at the end",
+                    f"{len(text)} 个字符 \u2192 {plan.batch_size} 行，每行 {plan.row_length} 个 \u2192 "
+                    f"{plan.n_batches} 个 ({plan.batch_size}, {plan.n_steps}) 的批次；"
+                    f"末尾丢弃 {plan.n_dropped} 个")
     else:
-        title = f"{len(text)} characters, batch_size={batch_size!r}, n_steps={n_steps!r}"
+        title = say(f"{len(text)} characters, batch_size={batch_size!r}, n_steps={n_steps!r}",
+                    f"{len(text)} 个字符，batch_size={batch_size!r}，n_steps={n_steps!r}")
     parts.append(_text(0, y, title, size=14, anchor="start", weight="bold"))
 
     # Part 1: the text strip, wrapped, colored by batch, row number underneath.
@@ -111,7 +125,7 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
             parts.append(f'<line class="row-start" x1="{cx:g}" y1="{cy:g}" x2="{cx:g}" y2="{cy + strip_h:g}" '
                          'stroke="#222" stroke-width="2"/>')
     n_lines = max(-(-len(text) // wrap), 1)
-    parts.append(_text(left - 6, y + 0.6 * c, "text", size=11, anchor="end", fill="#555"))
+    parts.append(_text(left - 6, y + 0.6 * c, say("text", "文本"), size=11, anchor="end", fill="#555"))
     y += n_lines * strip_h + 10
     width = left + min(max(len(text), 1), wrap) * c
 
@@ -119,7 +133,7 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
         y += 22
         parts.append(f'<text class="message" x="0" y="{y:g}" font-size="14" fill="#b00020">{escape(problem)}</text>')
         y += 10
-        width = max(width, 8.0 * len(problem))
+        width = max(width, 8.0 * _width(problem))
     else:
         # Part 2: the batches side by side, x large, y (the next character) small.
         B, T, K = plan.batch_size, plan.n_steps, plan.n_batches
@@ -129,14 +143,15 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
             bx = left + k * (block + gap)
             parts.append(f'<rect x="{bx:g}" y="{y - 16:g}" width="{block:g}" height="18" '
                          f'fill="{batch_color(k)}"/>')
-            label = f"batch {k}" if block >= 3 * c else str(k)  # narrow blocks: just the number
+            label = say(f"batch {k}", f"批次 {k}") if block >= 3 * c else str(k)  # narrow blocks: just the number
             parts.append(_text(bx + block / 2, y - 3, label, size=12, weight="bold"))
         y += 6
         grid_h = 1.35 * c
         row_len = plan.row_length
         for r in range(B):
             ry = y + r * grid_h
-            parts.append(_text(left - 6, ry + 0.6 * c, f"row {r}", size=11, anchor="end", fill="#555"))
+            parts.append(_text(left - 6, ry + 0.6 * c, say(f"row {r}", f"第 {r} 行"), size=11, anchor="end",
+                               fill="#555"))
             for k in range(K):
                 bx = left + k * (block + gap)
                 for j in range(T):
@@ -147,17 +162,22 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
                 if k + 1 < K:  # the state flows from this block's last column to the next block's first
                     parts.append(_text(bx + block + gap / 2, ry + 0.6 * c, "\u2192", size=int(0.8 * c), fill="#444"))
         y += B * grid_h + 18
-        parts.append(_text(0, y, "Large: the input x. Small: its target y, the next character.",
+        parts.append(_text(0, y, say("Large: the input x. Small: its target y, the next character.",
+                                     "大字：输入 x。小字：它的目标 y，即下一个字符。"),
                            size=11, anchor="start", fill="#333"))
         y += 15
-        parts.append(_text(0, y, "\u2192 row r of batch k continues row r of batch k\u22121: "
-                                 "its final state (h, c) is carried over.", size=11, anchor="start", fill="#333"))
+        parts.append(_text(0, y, say("\u2192 row r of batch k continues row r of batch k\u22121: "
+                                     "its final state (h, c) is carried over.",
+                                     "\u2192 批次 k 的第 r 行接着批次 k\u22121 的第 r 行："
+                                     "它的最终状态 (h, c) 被带到下一个批次。"),
+                           size=11, anchor="start", fill="#333"))
         y += 6
         width = max(width, left + K * block + (K - 1) * gap)
         if plan.n_dropped:
             dropped = "".join(visible(ch) for ch in text[plan.n_inputs:])
             y += 16
-            parts.append(_text(0, y, f"Dropped (never an input): {dropped}", size=11, anchor="start", fill="#777"))
+            parts.append(_text(0, y, say(f"Dropped (never an input): {dropped}", f"丢弃（从不作为输入）：{dropped}"),
+                               size=11, anchor="start", fill="#777"))
             width = max(width, 7.0 * (27 + len(dropped)))
 
     height = y + 8
@@ -177,7 +197,8 @@ class BatchGridWidget(widgets.VBox):
     def __init__(self, text: str, batch_size: int = 3, n_steps: int = 6, *, max_batch_size: int = 12,
                  max_n_steps: int | None = None):
         if not isinstance(text, str):
-            raise TypeError(f"text: expected a str, got {type(text).__name__}")
+            raise TypeError(say(f"text: expected a str, got {type(text).__name__}",
+                                f"text：应为 str，传入的是 {type(text).__name__}"))
         self.text = text
         # n_steps reaches past what the text allows, so the learner meets the "no full batch" message.
         style = {"description_width": "80px"}

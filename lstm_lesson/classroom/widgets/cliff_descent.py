@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from ...core import validate as check
+from ...core.language import say
 from ...experiments.cliff import cliff_loss, descend
 
 W_RANGE, B_RANGE = (-2.0, 16.0), (-12.0, 4.0)
@@ -50,9 +51,12 @@ def descent_summary(w0, b0, lr, clip, steps=300):
     w, b = paths.w, paths.b
     left = bool(np.any((w < W_RANGE[0]) | (w > W_RANGE[1]) | (b < B_RANGE[0]) | (b > B_RANGE[1])))
     final = float(paths.loss[-1])
-    text = (f"{steps} steps, lr {lr:g}, " + (f"clipped at {clip:g}" if clip else "no clipping")
-            + f": longest step {float(paths.jump):.3g} units, final E = {final:.4f}"
-            + ("; the path left the picture" if left else ""))
+    text = say(f"{steps} steps, lr {lr:g}, " + (f"clipped at {clip:g}" if clip else "no clipping")
+               + f": longest step {float(paths.jump):.3g} units, final E = {final:.4f}"
+               + ("; the path left the picture" if left else ""),
+               f"{steps} 步，lr {lr:g}，" + (f"裁剪阈值 {clip:g}" if clip else "不裁剪")
+               + f"：最长的一步 {float(paths.jump):.3g} 个单位，最终 E = {final:.4f}"
+               + ("；路径跑出了画面" if left else ""))
     return {"w": w, "b": b, "final_loss": final, "longest_step": float(paths.jump), "left_view": left,
             "text": text}
 
@@ -89,9 +93,10 @@ class CliffDescent:
 
         self.steps = steps
         self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-2, max=1, step=0.1, description="lr")
-        self.clip = widgets.FloatSlider(value=clip, min=0.0, max=5.0, step=0.25, description="clip (0 off)")
-        self.w0 = widgets.FloatSlider(value=w0, min=0.0, max=16.0, step=0.1, description="start w")
-        self.b0 = widgets.FloatSlider(value=b0, min=-12.0, max=2.0, step=0.25, description="start b")
+        self.clip = widgets.FloatSlider(value=clip, min=0.0, max=5.0, step=0.25,
+                                        description=say("clip (0 off)", "裁剪（0 为关）"))
+        self.w0 = widgets.FloatSlider(value=w0, min=0.0, max=16.0, step=0.1, description=say("start w", "起点 w"))
+        self.b0 = widgets.FloatSlider(value=b0, min=-12.0, max=2.0, step=0.25, description=say("start b", "起点 b"))
         self.html = widgets.HTML()
         for s in (self.lr, self.clip, self.w0, self.b0):
             s.observe(lambda change: self.update(), names="value")

@@ -27,6 +27,7 @@ import numpy as np
 from ...core import validate as check
 from ...core.cells import LSTMCell, LSTMState
 from ...core.gru import GRUCell
+from ...core.language import language, say
 from ...core.peephole import PeepholeLSTMCell
 from ..diagrams import cell_diagram_svg, format_value, gate_bars_svg, gate_heatmap_svg
 
@@ -37,7 +38,8 @@ DEFAULT_WEIGHTS = {"x": 1.0, "h": 1.0, "peephole": 1.0}
 
 def _check_kind(cell):
     if cell not in CELL_KINDS:
-        raise ValueError(f"cell: expected one of {CELL_KINDS}, got {cell!r}")
+        raise ValueError(say(f"cell: expected one of {CELL_KINDS}, got {cell!r}",
+                             f"cell：应为 {CELL_KINDS} 之一，传入的是 {cell!r}"))
 
 
 def _check_biases(cell, biases):
@@ -45,10 +47,12 @@ def _check_biases(cell, biases):
     if biases is None:
         return dict.fromkeys(names, 0.0)
     if not isinstance(biases, dict):
-        raise TypeError(f"biases: expected a dict gate -> bias (gates {names}), got {type(biases).__name__}")
+        raise TypeError(say(f"biases: expected a dict gate -> bias (gates {names}), got {type(biases).__name__}",
+                            f"biases：应为 dict（门 -> 偏置，门为 {names}），传入的是 {type(biases).__name__}"))
     unknown = set(biases) - set(names)
     if unknown:
-        raise ValueError(f"biases: expected keys among {names} for a {cell} cell, got {sorted(unknown)}")
+        raise ValueError(say(f"biases: expected keys among {names} for a {cell} cell, got {sorted(unknown)}",
+                             f"biases：{cell} 单元的键应在 {names} 之中，传入的是 {sorted(unknown)}"))
     return {k: check.real_number(f"biases[{k!r}]", biases.get(k, 0.0)) for k in names}
 
 
@@ -56,11 +60,14 @@ def _check_weights(weights):
     if weights is None:
         return dict(DEFAULT_WEIGHTS)
     if not isinstance(weights, dict):
-        raise TypeError(f"weights: expected a dict with keys among {sorted(DEFAULT_WEIGHTS)}, "
-                        f"got {type(weights).__name__}")
+        raise TypeError(say(f"weights: expected a dict with keys among {sorted(DEFAULT_WEIGHTS)}, "
+                            f"got {type(weights).__name__}",
+                            f"weights：应为 dict，键在 {sorted(DEFAULT_WEIGHTS)} 之中，"
+                            f"传入的是 {type(weights).__name__}"))
     unknown = set(weights) - set(DEFAULT_WEIGHTS)
     if unknown:
-        raise ValueError(f"weights: expected keys among {sorted(DEFAULT_WEIGHTS)}, got {sorted(unknown)}")
+        raise ValueError(say(f"weights: expected keys among {sorted(DEFAULT_WEIGHTS)}, got {sorted(unknown)}",
+                             f"weights：键应在 {sorted(DEFAULT_WEIGHTS)} 之中，传入的是 {sorted(unknown)}"))
     return {k: check.real_number(f"weights[{k!r}]", weights.get(k, d)) for k, d in DEFAULT_WEIGHTS.items()}
 
 
@@ -135,6 +142,8 @@ def _pct(v):
 def describe_step(values) -> list:
     """One plain sentence per gate saying what it did at this step (for the explorer and handouts)."""
     v = values
+    if language() == "zh":
+        return _describe_step_zh(v)
     if v["cell"] == "gru":
         return [
             f"reset r = {v['r']:.2f}: the candidate sees {_pct(v['r'])} of the old state's contribution "
@@ -153,6 +162,28 @@ def describe_step(values) -> list:
         f"{format_value(v['learn_gate'])} = {format_value(v['c'])}.",
         f"使用门 use: o = {v['o']:.2f} shows {_pct(v['o'])} of tanh(c) = {format_value(v['tanh_c'])}: "
         f"new short-term memory h = {format_value(v['h'])}.",
+    ]
+
+
+def _describe_step_zh(v) -> list:
+    """``describe_step`` in Chinese: the same numbers, the notes' gate names (学习门, 遗忘门, ...)."""
+    if v["cell"] == "gru":
+        return [
+            f"重置门 r = {v['r']:.2f}：候选隐状态看到旧状态贡献（{format_value(v['hn'])}）的 {_pct(v['r'])}。",
+            f"候选隐状态 n = tanh(x + b_n + r·{format_value(v['hn'])}) = {format_value(v['n'])}。",
+            f"更新门 z = {v['z']:.2f}：保留 h_prev = {format_value(v['h_prev'])} 的 {_pct(v['z'])}，"
+            f"写入 n 的 {_pct(1 - v['z'])}。",
+            f"新的 h = {format_value(v['keep'])} + {format_value(v['write'])} = {format_value(v['h'])}。",
+        ]
+    return [
+        f"遗忘门 f = {v['f']:.2f}：保留旧长期记忆的 {_pct(v['f'])}："
+        f"f·c_prev = {format_value(v['forget_gate'])}。",
+        f"学习门 i = {v['i']:.2f}：让候选记忆元 g = {format_value(v['g'])} 的 {_pct(v['i'])} 进入："
+        f"i·g = {format_value(v['learn_gate'])}。",
+        f"记忆门：新的长期记忆 c = {format_value(v['forget_gate'])} + "
+        f"{format_value(v['learn_gate'])} = {format_value(v['c'])}。",
+        f"使用门 o = {v['o']:.2f}：输出 tanh(c) = {format_value(v['tanh_c'])} 的 {_pct(v['o'])}："
+        f"新的短期记忆 h = {format_value(v['h'])}。",
     ]
 
 
@@ -176,6 +207,13 @@ _LSTM_PRESETS = {
     "keep but hide": dict(x=0.0, h_prev=0.0, c_prev=1.0, biases=dict(i=-6.0, f=6.0, g=0.0, o=-6.0)),
     "add to memory": dict(x=1.0, h_prev=0.0, c_prev=0.8, biases=dict(i=6.0, f=6.0, g=0.0, o=0.0)),
 }
+# The presets' names in Chinese, for the menu (the API keeps the English names).
+PRESET_NAMES_ZH = {
+    "(sliders)": "（滑块）",
+    "forget everything": "全部忘掉", "keep everything": "全部保留", "write a new memory": "写入新记忆",
+    "read without writing": "只读不写", "keep but hide": "保留但不输出", "add to memory": "加进记忆",
+    "overwrite": "覆盖", "reset: ignore the past": "重置：不看过去", "half and half": "一半一半",
+}
 PRESETS = {
     "lstm": _LSTM_PRESETS,
     "peephole": _LSTM_PRESETS,
@@ -192,7 +230,8 @@ def preset_values(cell, name) -> dict:
     """``explore_gates`` at a named preset (see ``PRESETS[cell]``)."""
     _check_kind(cell)
     if name not in PRESETS[cell]:
-        raise ValueError(f"name: expected one of {sorted(PRESETS[cell])} for a {cell} cell, got {name!r}")
+        raise ValueError(say(f"name: expected one of {sorted(PRESETS[cell])} for a {cell} cell, got {name!r}",
+                             f"name：{cell} 单元应为 {sorted(PRESETS[cell])} 之一，传入的是 {name!r}"))
     kw = dict(PRESETS[cell][name])
     if cell == "gru":
         kw.pop("c_prev", None)
@@ -219,7 +258,8 @@ class GateExplorer:
         self._holding = False
         lay = widgets.Layout(width="300px")
         names = ["x", "h_prev"] + ([] if cell == "gru" else ["c_prev"])
-        labels = {"x": "xₜ input", "h_prev": "hₜ₋₁ short-term", "c_prev": "cₜ₋₁ long-term"}
+        labels = {"x": say("xₜ input", "xₜ 输入"), "h_prev": say("hₜ₋₁ short-term", "hₜ₋₁ 短期记忆"),
+                  "c_prev": say("cₜ₋₁ long-term", "cₜ₋₁ 长期记忆")}
         self.sliders = {}
         for n in names:
             lo, hi = SLIDER_RANGES[n]
@@ -228,11 +268,15 @@ class GateExplorer:
                                                   style={"description_width": "100px"})
         for g in GATE_NAMES[cell]:
             lo, hi = SLIDER_RANGES["bias"]
-            self.sliders[f"b_{g}"] = widgets.FloatSlider(value=0.0, min=lo, max=hi, step=0.1, description=f"bias b_{g}",
+            self.sliders[f"b_{g}"] = widgets.FloatSlider(value=0.0, min=lo, max=hi, step=0.1,
+                                                         description=say(f"bias b_{g}", f"偏置 b_{g}"),
                                                          continuous_update=True, layout=lay,
                                                          style={"description_width": "100px"})
-        self.preset = widgets.Dropdown(options=["(sliders)"] + list(PRESETS[cell]), value="(sliders)",
-                                       description="story", layout=lay, style={"description_width": "100px"})
+        stories = ["(sliders)"] + list(PRESETS[cell])
+        # in Chinese the menu shows Chinese names; its values stay the English names of the API
+        options = stories if language() == "en" else [(PRESET_NAMES_ZH.get(s, s), s) for s in stories]
+        self.preset = widgets.Dropdown(options=options, value="(sliders)", description=say("story", "情景"),
+                                       layout=lay, style={"description_width": "100px"})
         self.html = widgets.HTML()
         for s in self.sliders.values():
             s.observe(self._on_slider, names="value")
@@ -278,7 +322,8 @@ class GateExplorer:
     def apply_preset(self, name):
         """Move the sliders to a named story (e.g. "forget everything") and redraw once."""
         if name not in PRESETS[self.cell]:
-            raise ValueError(f"name: expected one of {sorted(PRESETS[self.cell])}, got {name!r}")
+            raise ValueError(say(f"name: expected one of {sorted(PRESETS[self.cell])}, got {name!r}",
+                                 f"name：应为 {sorted(PRESETS[self.cell])} 之一，传入的是 {name!r}"))
         p = PRESETS[self.cell][name]
         with self._hold():
             for k in ("x", "h_prev", "c_prev"):
@@ -303,7 +348,8 @@ def gate_traces(cell, inputs) -> dict:
     """Run ``cell`` over one sequence ``inputs: (time, input_size)`` step by step and collect
     every gate: a dict name -> array (time, hidden). LSTM family: i, f, g, o, c, h; GRU: r, z, n, h."""
     if not isinstance(cell, (LSTMCell, GRUCell)):
-        raise TypeError(f"cell: expected an LSTMCell, PeepholeLSTMCell or GRUCell, got {type(cell).__name__}")
+        raise TypeError(say(f"cell: expected an LSTMCell, PeepholeLSTMCell or GRUCell, got {type(cell).__name__}",
+                            f"cell：应为 LSTMCell、PeepholeLSTMCell 或 GRUCell，传入的是 {type(cell).__name__}"))
     inputs = check.array("inputs", inputs, (None, cell.input_size), names=("time", "input_size"))
     state = cell.zero_state(1)
     rows = []
@@ -321,11 +367,13 @@ class UnrollExplorer:
 
         missing = [n for n in names if n not in traces]
         if missing:
-            raise ValueError(f"names: expected gates present in traces ({sorted(traces)}), got missing {missing}")
+            raise ValueError(say(f"names: expected gates present in traces ({sorted(traces)}), got missing {missing}",
+                                 f"names：应为 traces 里有的门（{sorted(traces)}），传入的 {missing} 不在其中"))
         self.traces = {n: np.asarray(traces[n]) for n in names}
         self.chars = list(chars)
         T = len(self.chars)
-        self.slider = widgets.IntSlider(value=0, min=0, max=T - 1, description="time t", continuous_update=True)
+        self.slider = widgets.IntSlider(value=0, min=0, max=T - 1, description=say("time t", "时间步 t"),
+                                        continuous_update=True)
         self.html = widgets.HTML()
         self.slider.observe(lambda change: self.update(), names="value")
         self.widget = widgets.VBox([self.slider, self.html])
@@ -337,7 +385,8 @@ class UnrollExplorer:
                             for n, a in self.traces.items())
         ch = self.chars[t]
         return (f"<div>{gate_heatmap_svg(self.traces, self.chars, t)}"
-                f"<p style='font-family:monospace;font-size:12px'>t = {t}, input {ch!r}: {readout}</p></div>")
+                f"<p style='font-family:monospace;font-size:12px'>"
+                + say(f"t = {t}, input {ch!r}: {readout}", f"t = {t}，输入 {ch!r}：{readout}") + "</p></div>")
 
     def update(self):
         self.html.value = self.render(self.slider.value)

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from ...core import validate as check
+from ...core.language import say
 from ...experiments.gradient_flow import gradient_flow
 from ..plots import SvgLinePlot
 
@@ -33,7 +34,8 @@ def flow_curves(spectral_scale=1.0, forget_bias=1.0, *, length=100, hidden_size=
     spectral_scale = check.real_number("spectral_scale", spectral_scale)
     forget_bias = check.real_number("forget_bias", forget_bias)
     if spectral_scale <= 0:
-        raise ValueError(f"spectral_scale: expected a positive number, got {spectral_scale}")
+        raise ValueError(say(f"spectral_scale: expected a positive number, got {spectral_scale}",
+                             f"spectral_scale：应为正数，传入的是 {spectral_scale}"))
     common = (length, hidden_size, sequences, seed)
     # Keys rounded to 1e-9: a slider sends 1.2000000000000002 after 1.1 + 0.1 but 1.2 when typed,
     # and the two must hit the same cache entry.
@@ -60,8 +62,10 @@ def power_of_ten(log10_value) -> str:
 def flow_summary(curves) -> str:
     """One sentence: the ratio after the longest lag for both cells."""
     lag = int(curves["lags"][-1])
-    return (f"after {lag} steps back: RNN × {power_of_ten(curves['rnn'][-1])}, "
-            f"LSTM × {power_of_ten(curves['lstm'][-1])}")
+    return say(f"after {lag} steps back: RNN × {power_of_ten(curves['rnn'][-1])}, "
+               f"LSTM × {power_of_ten(curves['lstm'][-1])}",
+               f"回溯 {lag} 步后：RNN × {power_of_ten(curves['rnn'][-1])}，"
+               f"LSTM × {power_of_ten(curves['lstm'][-1])}")
 
 
 class GradientFlowExplorer:
@@ -81,10 +85,11 @@ class GradientFlowExplorer:
                                          description="RNN λ1")
         self.bias = widgets.FloatSlider(value=forget_bias, min=BIAS_RANGE[0], max=BIAS_RANGE[1], step=0.25,
                                         description="LSTM b_f")
-        self.plot = SvgLinePlot((0, length), Y_RANGE, x_label="lag T − t (steps back)",
+        self.plot = SvgLinePlot((0, length), Y_RANGE, x_label=say("lag T − t (steps back)", "间隔 T − t（回溯的步数）"),
                                 y_label="‖∂h_T/∂s_t‖ / ‖∂h_T/∂s_T‖", y_ticks=range(-80, 21, 20),
                                 y_tick_label=lambda v: f"1e{v:+d}", width=620, height=320,
-                                note="beyond the frame the curve runs along its edge")
+                                note=say("beyond the frame the curve runs along its edge",
+                                         "超出边框的部分沿边框画出"))
         self.plot.add_background([0, length], [0.0, 0.0], label="×1")
         self.html = widgets.HTML()
         self.scale.observe(lambda change: self.update(), names="value")
@@ -96,8 +101,10 @@ class GradientFlowExplorer:
         """Recompute the curves at the slider values and redraw the two lines."""
         self.curves = c = flow_curves(self.scale.value, self.bias.value, **self.options)
         self.html.value = self.plot.render(
-            [(c["lags"], c["rnn"], "#d55e00", f"RNN, λ1 = {self.scale.value:.1f}"),
-             (c["lags"], c["lstm"], "#0072b2", f"LSTM, forget bias {self.bias.value:+.2f}")],
+            [(c["lags"], c["rnn"], "#d55e00",
+              say(f"RNN, λ1 = {self.scale.value:.1f}", f"RNN，λ1 = {self.scale.value:.1f}")),
+             (c["lags"], c["lstm"], "#0072b2", say(f"LSTM, forget bias {self.bias.value:+.2f}",
+                                                   f"LSTM，遗忘门偏置 {self.bias.value:+.2f}"))],
             flow_summary(c))
 
     def _repr_mimebundle_(self, **kwargs):

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from ...core import validate as check
+from ...core.language import say
 from ...experiments.pulse import FLOOR, describe_pulse, pulse_trace
 from ..plots import SvgLinePlot
 
@@ -29,10 +30,12 @@ class PulsePlot(SvgLinePlot):
     def __init__(self, steps=50, *, references=(0.8, 1.0, 1.2), strength=1.0, width=560, height=300):
         self.steps = check.positive_int("steps", steps)
         lo = math.log10(FLOOR)
-        super().__init__((0, self.steps), (lo, 1.0), x_label="time step t after the pulse",
-                         y_label="size of the state ‖hₜ‖", y_ticks=range(int(lo), 2),
+        super().__init__((0, self.steps), (lo, 1.0),
+                         x_label=say("time step t after the pulse", "脉冲之后的时间步 t"),
+                         y_label=say("size of the state ‖hₜ‖", "状态的大小 ‖hₜ‖"), y_ticks=range(int(lo), 2),
                          y_tick_label=lambda e: f"1e{e}", width=width, height=height,
-                         note=f"dashed: fixed references, pulse {strength:g}")
+                         note=say(f"dashed: fixed references, pulse {strength:g}",
+                                  f"虚线：固定的参照曲线，脉冲 {strength:g}"))
         for s in references:
             self.add_background(range(self.steps + 1), self._log(pulse_trace(s, strength, steps=self.steps)),
                                 label=f"λ₁={s:g}")
@@ -45,9 +48,11 @@ class PulsePlot(SvgLinePlot):
         """The kept background plus the live trace (orange) and a caption: an SVG string."""
         trace = np.asarray(trace, dtype=np.float64)
         if trace.shape != (self.steps + 1,):
-            raise ValueError(f"trace: expected shape ({self.steps + 1},), got {trace.shape}")
+            raise ValueError(say(f"trace: expected shape ({self.steps + 1},), got {trace.shape}",
+                                 f"trace：形状应为 ({self.steps + 1},)，传入的是 {trace.shape}"))
         if not np.all(np.isfinite(trace)):
-            raise ValueError("trace: expected finite values, got NaN or inf")
+            raise ValueError(say("trace: expected finite values, got NaN or inf",
+                                 "trace：应为有限值，传入的有 NaN 或 inf"))
         return super().render([(range(self.steps + 1), self._log(trace), "#e66101", "")], caption)
 
 
@@ -58,10 +63,10 @@ class PulseExplorer:
         import ipywidgets as widgets
 
         self.plot = PulsePlot(steps, strength=strength)  # references at the starting pulse size
-        self.scale = widgets.FloatSlider(value=scale, min=0.0, max=1.5, step=0.01, description="λ₁ scale",
-                                         continuous_update=True)
+        self.scale = widgets.FloatSlider(value=scale, min=0.0, max=1.5, step=0.01,
+                                         description=say("λ₁ scale", "λ₁ 缩放"), continuous_update=True)
         self.strength = widgets.FloatLogSlider(value=strength, base=10, min=-2, max=1, step=0.05,
-                                               description="pulse", continuous_update=True)
+                                               description=say("pulse", "脉冲"), continuous_update=True)
         self.html = widgets.HTML()
         self.readout = widgets.HTML()
         for s in (self.scale, self.strength):
@@ -74,7 +79,9 @@ class PulseExplorer:
 
     def update(self):
         tr = self.trace()
-        self.html.value = self.plot.render(tr, f"live: λ₁ = {self.scale.value:.2f}, pulse {self.strength.value:.3g}")
+        scale, strength = self.scale.value, self.strength.value
+        self.html.value = self.plot.render(tr, say(f"live: λ₁ = {scale:.2f}, pulse {strength:.3g}",
+                                                   f"实时：λ₁ = {scale:.2f}，脉冲 {strength:.3g}"))
         self.readout.value = f"<p>{describe_pulse(self.scale.value, self.strength.value, tr)}</p>"
 
     def _repr_mimebundle_(self, **kwargs):
