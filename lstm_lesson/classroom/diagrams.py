@@ -25,6 +25,7 @@ from html import escape
 import numpy as np
 
 from ..core import validate as check
+from ..core.language import say
 
 VOCABULARIES = ("standard", "notes", "both")
 POSITIVE = (230, 97, 1)  # orange
@@ -35,7 +36,64 @@ STATIC_HEX, NEUTRAL_HEX = "#3c3c3c", "#aaaaaa"
 NOTES_COLOUR = "#00796b"
 # CJK-capable fonts after the Latin ones, so 学习门 renders on Windows, macOS and Linux alike
 FONTS = "DejaVu Sans, Arial, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+# In Chinese the labels are mostly CJK: the same Latin fonts first (symbols and numbers look the
+# same in both editions), then every common CJK font, so a browser finds one on any system.
+FONTS_ZH = "DejaVu Sans, Arial, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+MONO_FONTS = "DejaVu Sans Mono, monospace"
+MONO_FONTS_ZH = ("DejaVu Sans Mono, Noto Sans Mono CJK SC, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, "
+                 "Microsoft YaHei, monospace")
 WIDTH_CAP = 1.5
+
+# The Chinese of every English label drawn below (d2l-zh's terms; the notes' words for the notes'
+# gates), read at draw time by ``_tr``. Symbols and formulas are the same in both languages.
+LABELS_ZH = {
+    # the LSTM's nodes and legend
+    "遗忘门 forget gate": "遗忘门",
+    "记忆门 remember gate": "记忆门",
+    "学习门 learn gate": "学习门",
+    "使用门 use gate": "使用门",
+    "f forget": "f 遗忘门",
+    "i input": "i 输入门",
+    "g candidate": "g 候选记忆元",
+    "o output": "o 输出门",
+    "boxes: layers with weights on [hₜ₋₁, xₜ]; circles: pointwise operations":
+        "方框：作用于 [hₜ₋₁, xₜ] 的带权重的层；圆圈：逐元素运算",
+    "teal: the notes' four gates (学习门, 遗忘门, 记忆门, 使用门)":
+        "青色：笔记里的四个门（学习门、遗忘门、记忆门、使用门）",
+    "dashed: peepholes 窥视孔 (Gers & Schmidhuber 2000): gates read the cell state":
+        "虚线：窥视孔连接（Gers & Schmidhuber 2000）：门读取记忆元（单元状态）",
+    # the GRU
+    "keep z·hₜ₋₁": "保留 z·hₜ₋₁",
+    "write (1−z)·n": "写入 (1−z)·n",
+    "r reset": "r 重置门",
+    "z update": "z 更新门",
+    "n candidate": "n 候选隐状态",
+    "PyTorch's GRU (reset after the matmul): hₜ = (1−z)·n + z·hₜ₋₁":
+        "PyTorch 的 GRU（矩阵乘法之后重置）：hₜ = (1−z)·n + z·hₜ₋₁",
+    "门限回归单元 GRU: no separate cell state, z both forgets and writes":
+        "门限回归单元（门控循环单元，GRU）：没有单独的记忆元，z 既遗忘也写入",
+    # titles and notes
+    "LSTM cell": "LSTM 单元",
+    "LSTM with peephole connections": "带窥视孔连接的 LSTM",
+    "GRU cell": "GRU 单元",
+    "width: size · orange +, purple −": "线宽：大小 · 橙色 +，紫色 −",
+    # the gate bars
+    "gate values at this step": "这一步的门值",
+    "i input (σ)": "i 输入门 (σ)",
+    "f forget (σ)": "f 遗忘门 (σ)",
+    "g candidate (tanh)": "g 候选记忆元 (tanh)",
+    "o output (σ)": "o 输出门 (σ)",
+    "c new cell": "c 新记忆元",
+    "h new hidden": "h 新隐状态",
+    "r reset (σ)": "r 重置门 (σ)",
+    "z update (σ)": "z 更新门 (σ)",
+    "n candidate (tanh)": "n 候选隐状态 (tanh)",
+}
+
+
+def _tr(text: str) -> str:
+    """A drawn label in the language in use (a symbol or formula without Chinese stays as it is)."""
+    return say(text, LABELS_ZH.get(text, text))
 
 
 # ----- how a value becomes a stroke ---------------------------------------------------------
@@ -158,9 +216,9 @@ def _node_svg(node, vocabulary):
     anchor = "start" if node.caption_at[0] > 0 else ("end" if node.caption_at[0] < 0 else "middle")
     lines = []
     if node.standard and vocabulary in ("standard", "both"):
-        lines.append((node.standard, "#222", "normal"))
+        lines.append((_tr(node.standard), "#222", "normal"))
     if node.notes and vocabulary in ("notes", "both"):
-        lines.append((node.notes, NOTES_COLOUR, "italic"))
+        lines.append((_tr(node.notes), NOTES_COLOUR, "italic"))
     for k, (text, color, style) in enumerate(lines):
         parts.append(_text(cx, cy + 13 * k, text, size=11, anchor=anchor, color=color, style=style))
     return parts
@@ -168,20 +226,24 @@ def _node_svg(node, vocabulary):
 
 def _check_vocabulary(vocabulary):
     if vocabulary not in VOCABULARIES:
-        raise ValueError(f"vocabulary: expected one of {VOCABULARIES}, got {vocabulary!r}")
+        raise ValueError(say(f"vocabulary: expected one of {VOCABULARIES}, got {vocabulary!r}",
+                             f"vocabulary：应为 {VOCABULARIES} 之一，传入的是 {vocabulary!r}"))
 
 
 def _check_values(values):
     if values is None:
         return None
     if not isinstance(values, dict):
-        raise TypeError("values: expected a dict of numbers (e.g. from explore_gates) or None, "
-                        f"got {type(values).__name__}")
+        raise TypeError(say("values: expected a dict of numbers (e.g. from explore_gates) or None, "
+                            f"got {type(values).__name__}",
+                            "values：应为数值的 dict（例如 explore_gates 的返回值）或 None，"
+                            f"传入的是 {type(values).__name__}"))
     clean = {}
     for k, v in values.items():
         if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
             if not np.isfinite(v):
-                raise ValueError(f"values[{k!r}]: expected a finite number, got {v}")
+                raise ValueError(say(f"values[{k!r}]: expected a finite number, got {v}",
+                                     f"values[{k!r}]：应为有限的数，传入的是 {v}"))
             clean[k] = float(v)
     return clean
 
@@ -190,7 +252,7 @@ def _render(title, width, height, nodes, edges, values, vocabulary, *, body, leg
     _check_vocabulary(vocabulary)
     values = _check_values(values)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="{FONTS}">',
+             f'viewBox="0 0 {width} {height}" font-family="{say(FONTS, FONTS_ZH)}">',
              f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
     if body:
         x0, y0, x1, y1 = body
@@ -209,9 +271,9 @@ def _render(title, width, height, nodes, edges, values, vocabulary, *, body, leg
         for k, text in enumerate(lines):
             color = NOTES_COLOUR if (vocabulary != "standard" and k == len(lines) - 1 and len(legend) > 1) else "#444"
             y = height - 12 - 14 * (len(lines) - 1 - k)
-            parts.append(_text(12, y, text, size=11, anchor="start", color=color))
+            parts.append(_text(12, y, _tr(text), size=11, anchor="start", color=color))
     if values is not None:
-        parts.append(_text(width - 12, height - 12, "width: size · orange +, purple −", size=10,
+        parts.append(_text(width - 12, height - 12, _tr("width: size · orange +, purple −"), size=10,
                            anchor="end", color="#666"))
     parts.append("</svg>")
     return "\n".join(parts)
@@ -256,9 +318,11 @@ _LSTM_LEGEND = ("boxes: layers with weights on [hₜ₋₁, xₜ]; circles: poin
                 "teal: the notes' four gates (学习门, 遗忘门, 记忆门, 使用门)")
 
 
-def lstm_cell_svg(values=None, vocabulary="both", *, title="LSTM cell"):
+def lstm_cell_svg(values=None, vocabulary="both", *, title=None):
     """The standard LSTM cell. ``values``: None (static, for print) or a dict with any of the keys
-    x, h_prev, c_prev, i, f, g, o, forget_gate (f·c_prev), learn_gate (i·g), c, tanh_c, h."""
+    x, h_prev, c_prev, i, f, g, o, forget_gate (f·c_prev), learn_gate (i·g), c, tanh_c, h.
+    ``title``: None draws "LSTM cell" (in Chinese: LSTM 单元)."""
+    title = _tr("LSTM cell") if title is None else title
     return _render(title, 700, 440, _LSTM_NODES, _LSTM_EDGES, values, vocabulary,
                    body=(70, 40, 640, 340), legend=_LSTM_LEGEND)
 
@@ -273,9 +337,11 @@ _PEEPHOLE_EDGES = _LSTM_EDGES + (
 )
 
 
-def peephole_cell_svg(values=None, vocabulary="both", *, title="LSTM with peephole connections"):
+def peephole_cell_svg(values=None, vocabulary="both", *, title=None):
     """The peephole LSTM: the LSTM diagram plus dashed peepholes (the gates look at the cell):
-    i and f see c_{t-1}, o sees the new c_t. Extra value keys: peep_i, peep_f, peep_o (p·c)."""
+    i and f see c_{t-1}, o sees the new c_t. Extra value keys: peep_i, peep_f, peep_o (p·c).
+    ``title``: None draws "LSTM with peephole connections"."""
+    title = _tr("LSTM with peephole connections") if title is None else title
     legend = (_LSTM_LEGEND[0], "dashed: peepholes 窥视孔 (Gers & Schmidhuber 2000): gates read the cell state",
               _LSTM_LEGEND[1])
     return _render(title, 700, 440, _LSTM_NODES, _PEEPHOLE_EDGES, values, vocabulary,
@@ -319,9 +385,10 @@ _GRU_LEGEND = ("PyTorch's GRU (reset after the matmul): hₜ = (1−z)·n + z·h
                "门限回归单元 GRU: no separate cell state, z both forgets and writes")
 
 
-def gru_cell_svg(values=None, vocabulary="both", *, title="GRU cell"):
+def gru_cell_svg(values=None, vocabulary="both", *, title=None):
     """The GRU in PyTorch's convention. ``values`` keys: x, h_prev, r, z, n, hn (W_hn h + b_hn),
-    reset_hn (r·hn), keep (z·h_prev), one_minus_z, write ((1−z)·n), h."""
+    reset_hn (r·hn), keep (z·h_prev), one_minus_z, write ((1−z)·n), h. ``title``: None draws "GRU cell"."""
+    title = _tr("GRU cell") if title is None else title
     return _render(title, 700, 440, _GRU_NODES, _GRU_EDGES, values, vocabulary,
                    body=(60, 40, 640, 340), legend=_GRU_LEGEND)
 
@@ -333,7 +400,8 @@ def cell_diagram_svg(values, vocabulary="both"):
     """The diagram of ``values["cell"]`` ("lstm", "peephole" or "gru") drawn with those values."""
     if not isinstance(values, dict) or values.get("cell") not in CELL_DIAGRAMS:
         got = values.get("cell") if isinstance(values, dict) else type(values).__name__
-        raise ValueError(f"values: expected a dict with 'cell' in {sorted(CELL_DIAGRAMS)}, got {got!r}")
+        raise ValueError(say(f"values: expected a dict with 'cell' in {sorted(CELL_DIAGRAMS)}, got {got!r}",
+                             f"values：应为 'cell' 取 {sorted(CELL_DIAGRAMS)} 之一的 dict，传入的是 {got!r}"))
     return CELL_DIAGRAMS[values["cell"]](values, vocabulary)
 
 
@@ -349,16 +417,19 @@ def unrolled_rnn_svg(steps=4, values=None, vocabulary="both"):
     if values is not None:
         values = np.asarray(values, dtype=np.float64)
         if values.shape != (steps,):
-            raise ValueError(f"values: expected {steps} numbers (one per step), got shape {values.shape}")
+            raise ValueError(say(f"values: expected {steps} numbers (one per step), got shape {values.shape}",
+                                 f"values：应为 {steps} 个数（每个时间步一个），传入的形状是 {values.shape}"))
         if not np.all(np.isfinite(values)):
-            raise ValueError("values: expected finite numbers, got NaN or inf")
+            raise ValueError(say("values: expected finite numbers, got NaN or inf",
+                                 "values：应为有限的数，传入的含有 NaN 或 inf"))
     box_w, gap, x0 = 90, 60, 70
     width = x0 + steps * (box_w + gap) + 20
     height = 330
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="{FONTS}">',
+             f'viewBox="0 0 {width} {height}" font-family="{say(FONTS, FONTS_ZH)}">',
              f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-             _text(width / 2, 24, "A plain RNN unrolled in time: one cell, reused at every step", size=14,
+             _text(width / 2, 24, say("A plain RNN unrolled in time: one cell, reused at every step",
+                                      "沿时间展开的普通 RNN：同一个单元，每个时间步都重复使用"), size=14,
                    weight="bold")]
     dark = STATIC_HEX
     prev_x = 10
@@ -384,7 +455,7 @@ def unrolled_rnn_svg(steps=4, values=None, vocabulary="both"):
         parts.append(_text(cx, 272, f"x{_sub(t + 1)}", size=12))
         parts.append(f'<polyline points="{_f(cx)},115 {_f(cx)},55" fill="none" stroke="{dark}" stroke-width="2"/>')
         parts.append(_arrowhead((cx, 115), (cx, 55), dark, 2.0))
-        parts.append(_text(cx, 48, f"h{_sub(t + 1)}  (output)", size=11))
+        parts.append(_text(cx, 48, say(f"h{_sub(t + 1)}  (output)", f"h{_sub(t + 1)}（输出）"), size=11))
         prev_x = bx + box_w
     last = values[-1] if values is not None else None
     w_out = 2.0 if last is None else stroke_width(last)
@@ -392,7 +463,8 @@ def unrolled_rnn_svg(steps=4, values=None, vocabulary="both"):
     parts.append(f'<polyline class="path" data-key="h{steps}" points="{_f(prev_x)},150 {_f(width - 8)},150" '
                  f'fill="none" stroke="{col_out}" stroke-width="{w_out:g}"/>')
     if vocabulary in ("standard", "both"):
-        parts.append(_text(12, height - 32, "hₜ = tanh(W·[hₜ₋₁, xₜ] + b): the output is also the memory",
+        parts.append(_text(12, height - 32, say("hₜ = tanh(W·[hₜ₋₁, xₜ] + b): the output is also the memory",
+                                                "hₜ = tanh(W·[hₜ₋₁, xₜ] + b)：输出同时也是记忆"),
                            size=11, anchor="start", color="#444"))
     if vocabulary in ("notes", "both"):
         parts.append(_text(12, height - 12, "本次状态记忆 = 激活函数(上次状态记忆, 当前事件)", size=11, anchor="start",
@@ -423,22 +495,23 @@ def gate_bars_svg(values):
     """Each gate and output of one step as a bar on its own scale (σ: 0..1, tanh: −1..1, c: −2..2;
     a value beyond the scale ends in an arrow). ``values``: a dict from ``explore_gates``."""
     if not isinstance(values, dict) or values.get("cell") not in GATE_ROWS:
-        raise ValueError(f"values: expected a dict from explore_gates with 'cell' in {sorted(GATE_ROWS)}")
+        raise ValueError(say(f"values: expected a dict from explore_gates with 'cell' in {sorted(GATE_ROWS)}",
+                             f"values：应为 explore_gates 返回的 dict，其 'cell' 取 {sorted(GATE_ROWS)} 之一"))
     clean = _check_values(values)
     rows = GATE_ROWS[values["cell"]]
     width, row_h, x0, x1 = 330, 34, 130, 300
     height = 30 + row_h * len(rows)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="{FONTS}">',
+             f'viewBox="0 0 {width} {height}" font-family="{say(FONTS, FONTS_ZH)}">',
              f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-             _text(width / 2, 18, "gate values at this step", size=12, weight="bold")]
+             _text(width / 2, 18, _tr("gate values at this step"), size=12, weight="bold")]
     for k, (name, lo, hi, caption) in enumerate(rows):
         y = 30 + k * row_h
         v = clean[name]
         scale = (x1 - x0) / (hi - lo)
         zero = x0 + (0 - lo) * scale
         end = x0 + (min(max(v, lo), hi) - lo) * scale
-        parts.append(_text(x0 - 6, y + 15, caption, size=11, anchor="end"))
+        parts.append(_text(x0 - 6, y + 15, _tr(caption), size=11, anchor="end"))
         parts.append(f'<rect x="{x0}" y="{y + 4}" width="{x1 - x0}" height="14" fill="#eeeeee"/>')
         left, w = (zero, end - zero) if end >= zero else (end, zero - end)
         parts.append(f'<rect class="bar" data-key="{name}" x="{_f(left)}" y="{y + 4}" width="{_f(w)}" height="14" '
@@ -479,26 +552,31 @@ def gate_heatmap_svg(traces, chars, t=None):
     traces: dict name -> array (time, hidden); chars: the input characters, one per time step.
     """
     if not isinstance(traces, dict) or not traces:
-        raise TypeError("traces: expected a non-empty dict name -> array (time, hidden)")
+        raise TypeError(say("traces: expected a non-empty dict name -> array (time, hidden)",
+                            "traces：应为非空的 dict，名称 -> 数组 (time, hidden)"))
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in traces.items()}
     T, H = next(iter(arrays.values())).shape
     for k, a in arrays.items():
         if a.shape != (T, H):
-            raise ValueError(f"traces[{k!r}]: expected shape ({T}, {H}) like the first trace, got {a.shape}")
+            raise ValueError(say(f"traces[{k!r}]: expected shape ({T}, {H}) like the first trace, got {a.shape}",
+                                 f"traces[{k!r}]：形状应与第一条轨迹一样为 ({T}, {H})，传入的是 {a.shape}"))
         if not np.all(np.isfinite(a)):
-            raise ValueError(f"traces[{k!r}]: expected finite values, got NaN or inf")
+            raise ValueError(say(f"traces[{k!r}]: expected finite values, got NaN or inf",
+                                 f"traces[{k!r}]：应为有限的值，传入的含有 NaN 或 inf"))
     if len(chars) != T:
-        raise ValueError(f"chars: expected {T} characters (one per time step), got {len(chars)}")
+        raise ValueError(say(f"chars: expected {T} characters (one per time step), got {len(chars)}",
+                             f"chars：应为 {T} 个字符（每个时间步一个），传入的是 {len(chars)} 个"))
     if t is not None:
         t = int(t)
         if not 0 <= t < T:
-            raise ValueError(f"t: expected a time step in [0, {T}), got {t}")
+            raise ValueError(say(f"t: expected a time step in [0, {T}), got {t}",
+                                 f"t：应为 [0, {T}) 中的时间步，传入的是 {t}"))
     cell, x0, panel_gap = 16, 46, 14
     width = x0 + T * cell + 150
     panel_h = H * cell
     height = 40 + len(arrays) * (panel_h + panel_gap) + 24
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, monospace">',
+             f'viewBox="0 0 {width} {height}" font-family="{say(MONO_FONTS, MONO_FONTS_ZH)}">',
              f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
     for j, ch in enumerate(chars):
         shown = "␣" if ch == " " else ("↵" if ch == "\n" else ch)
@@ -514,10 +592,13 @@ def gate_heatmap_svg(traces, chars, t=None):
                              f'fill="{heat_color(a[j, u], diverging)}"/>')
         if t is not None:
             mean = float(a[t].mean())
-            parts.append(_text(x0 + T * cell + 10, y0 + panel_h / 2 + 4, f"mean {format_value(mean)}", size=11,
+            parts.append(_text(x0 + T * cell + 10, y0 + panel_h / 2 + 4,
+                               say(f"mean {format_value(mean)}", f"均值 {format_value(mean)}"), size=11,
                                anchor="start"))
-    parts.append(_text(x0, height - 8, "gates: white 0 → orange 1 · c, h: purple −1 → white 0 → orange +1",
+    parts.append(_text(x0, height - 8, say("gates: white 0 → orange 1 · c, h: purple −1 → white 0 → orange +1",
+                                           "门：白 0 → 橙 1 · c、h：紫 −1 → 白 0 → 橙 +1"),
                        size=11, anchor="start", color="#555"))
+
     if t is not None:
         parts.append(f'<rect class="cursor" x="{x0 + t * cell - 1}" y="6" width="{cell + 1}" height="{height - 12}" '
                      f'fill="none" stroke="#222" stroke-width="2"/>')

@@ -55,6 +55,7 @@ import numpy as np
 
 from . import validate as check
 from .cells import Cell
+from .language import say
 from .model import CELL_TYPES
 from .unrolling import MultiRNNCell
 from .validate import shape_text as _shape  # "(2, 3)" as in every other message
@@ -85,6 +86,51 @@ class Layout:
 
 
 _EXACT = "exact in both directions"
+# The Chinese of the layouts' prose (descriptions, biases, round trips), read at call time by ``_zh``;
+# names, shapes and code stay as they are, so text missing here is shown as written.
+_LAYOUT_ZH = {
+    "bias": "偏置",
+    "input bias": "输入偏置",
+    "recurrent bias, inside r * (...)": "循环偏置，在 r * (...) 之内",
+    "i peeks at c_{t-1}": "i 窥视 c_{t-1}",
+    "f peeks at c_{t-1}": "f 窥视 c_{t-1}",
+    "o peeks at the new c_t": "o 窥视新的 c_t",
+    "b on export": "导出时为 b",
+    "zeros on export": "导出时为零",
+    "W_x, blocks reordered": "W_x，块重排",
+    "W_h, blocks reordered": "W_h，块重排",
+    "rows [b_x, b_h], blocks reordered": "两行 [b_x, b_h]，块重排",
+    "concat([W_x, W_h]) on concat([x, h])": "concat([W_x, W_h])，作用于 concat([x, h])",
+    "concat([W_x, W_h]), blocks reordered": "concat([W_x, W_h])，块重排",
+    "b reordered, f block minus forget_bias": "b 重排，f 块减去 forget_bias",
+    "one bias b": "一个偏置 b",
+    "one bias b; forget_bias is added into b's f block once, at initialisation":
+        "一个偏置 b；forget_bias 只在初始化时加到 b 的 f 块上一次",
+    "two biases b_x, b_h (r multiplies h @ W_hn + b_hn)": "两个偏置 b_x、b_h（r 乘以 h @ W_hn + b_hn）",
+    "two biases, only their sum matters: b = bias_ih + bias_hh": "两个偏置，只有它们的和起作用：b = bias_ih + bias_hh",
+    "two biases, the same as ours: b_x, b_h": "两个偏置，与我们的相同：b_x、b_h",
+    "one bias": "一个偏置",
+    "one bias (unit_forget_bias=True only sets it to 1 at initialisation)":
+        "一个偏置（unit_forget_bias=True 只在初始化时把它设为 1）",
+    "bias row 0 = input bias, row 1 = recurrent bias (reset_after=True only)":
+        "bias 第 0 行 = 输入偏置，第 1 行 = 循环偏置（仅 reset_after=True）",
+    "one bias; forget_bias is ADDED to the f pre-activation at every step, so the stored f block is b_f - forget_bias":
+        "一个偏置；forget_bias 在每个时间步都被“加”到 f 的预激活上，所以存储的 f 块是 b_f - forget_bias",
+    "one bias; forget_bias added at run time, as for BasicLSTMCell":
+        "一个偏置；forget_bias 在运行时加上，与 BasicLSTMCell 相同",
+    "ours -> torch -> ours exact; torch -> ours keeps only bias_ih + bias_hh":
+        "ours -> torch -> ours 精确；torch -> ours 只保留 bias_ih + bias_hh",
+    _EXACT: "双向精确",
+    "exact except the f block, which is exact to one rounding of b_f - forget_bias":
+        "除 f 块外都精确；f 块只差 b_f - forget_bias 的一次舍入",
+}
+
+
+def _zh(text: str) -> str:
+    """A layout's English phrase in the language in use (unchanged if it has no Chinese)."""
+    return say(text, _LAYOUT_ZH.get(text, text))
+
+
 LAYOUTS = {
     "ours": {
         "rnn": Layout("lstm_lesson", "RNNCell(D, H)",
@@ -170,6 +216,21 @@ UNSUPPORTED = {
                     "to_torch_state_dict or to_keras_weights (Keras GRU with reset_after=True)",
 }
 
+_UNSUPPORTED_ZH = {
+    ("torch", "peephole"): "PyTorch 的 nn.LSTM 没有窥视孔连接（p_i、p_f、p_o）；"
+                           "TF1 的 LSTMCell(use_peepholes=True) 有：请用 to_tf1_weights / from_tf1_weights",
+    ("keras", "peephole"): "Keras 的 LSTM 没有窥视孔连接（p_i、p_f、p_o）；"
+                           "TF1 的 LSTMCell(use_peepholes=True) 有：请用 to_tf1_weights / from_tf1_weights",
+    ("tf1", "gru"): "TF1 的 GRUCell 在矩阵乘法之前施加重置门，(r * h) @ W，而我们的 GRU（PyTorch 的约定）"
+                    "在之后施加；任何权重都不能让两者相等。请用 to_torch_state_dict 或 to_keras_weights"
+                    "（Keras GRU，reset_after=True）",
+}
+
+
+def _why_unsupported(framework, cell) -> str:
+    return say(UNSUPPORTED[framework, cell], _UNSUPPORTED_ZH[framework, cell])
+
+
 FRAMEWORKS = {"ours": "lstm_lesson", "torch": "PyTorch", "keras": "Keras", "tf1": "TensorFlow 1"}
 
 
@@ -177,21 +238,27 @@ def describe_layout(framework: str, cell: str = "lstm") -> str:
     """A printable description of one layout: ``framework`` in "ours", "torch", "keras", "tf1";
     ``cell`` in "rnn", "lstm", "gru", "peephole"."""
     if framework not in LAYOUTS:
-        raise ValueError(f"framework: expected one of {sorted(LAYOUTS)}, got {framework!r}")
+        raise ValueError(say(f"framework: expected one of {sorted(LAYOUTS)}, got {framework!r}",
+                             f"framework：应为 {sorted(LAYOUTS)} 之一，传入的是 {framework!r}"))
     if cell not in CELL_TYPES:
-        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
+        raise ValueError(say(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}",
+                             f"cell：应为 {sorted(CELL_TYPES)} 之一，传入的是 {cell!r}"))
     if (framework, cell) in UNSUPPORTED:
-        raise ValueError(f"cell: {cell!r} has no {FRAMEWORKS[framework]} layout: {UNSUPPORTED[framework, cell]}")
+        raise ValueError(say(f"cell: {cell!r} has no {FRAMEWORKS[framework]} layout: ",
+                             f"cell：{cell!r} 没有 {FRAMEWORKS[framework]} 的布局：")
+                         + _why_unsupported(framework, cell))
     lay = LAYOUTS[framework][cell]
     width = max(len(name) for name, _, _ in lay.tensors)
     lines = [f"{lay.framework}: {lay.api}"]
-    lines += [f"  {name:<{width}}  {shape:<12} {what}" for name, shape, what in lay.tensors]
-    same = " (the same as ours)" if lay.gates == LAYOUTS["ours"][cell].gates else \
-        " = ours " + ", ".join(lay.ours)
-    lines.append(f"  gate order: {', '.join(lay.gates)}{same}")
-    lines.append(f"  bias: {lay.bias}")
+    lines += [f"  {name:<{width}}  {shape:<12} {_zh(what)}" for name, shape, what in lay.tensors]
+    if lay.gates == LAYOUTS["ours"][cell].gates:
+        same = say(" (the same as ours)", "（与我们的相同）")
+    else:
+        same = say(" = ours ", " = 我们的 ") + ", ".join(lay.ours)
+    lines.append(say("  gate order: ", "  门的顺序：") + f"{', '.join(lay.gates)}{same}")
+    lines.append(say("  bias: ", "  偏置：") + _zh(lay.bias))
     if framework != "ours":
-        lines.append(f"  round trip: {lay.round_trip}")
+        lines.append(say("  round trip: ", "  往返转换：") + _zh(lay.round_trip))
     return "\n".join(lines)
 
 
@@ -212,19 +279,26 @@ def _layers(cell_or_stack, framework):
     elif isinstance(cell_or_stack, Cell):
         cells, stack = [cell_or_stack], False
     else:
-        hint = " (for a CharModel pass model.rnn)" if hasattr(cell_or_stack, "rnn") else ""
-        raise TypeError(f"cell_or_stack: expected an RNNCell, LSTMCell, GRUCell, PeepholeLSTMCell or "
-                        f"MultiRNNCell{hint}, got {type(cell_or_stack).__name__}")
+        hint = say(" (for a CharModel pass model.rnn)", "（CharModel 请传入 model.rnn）") \
+            if hasattr(cell_or_stack, "rnn") else ""
+        got = type(cell_or_stack).__name__
+        raise TypeError(say(f"cell_or_stack: expected an RNNCell, LSTMCell, GRUCell, PeepholeLSTMCell or "
+                            f"MultiRNNCell{hint}, got {got}",
+                            f"cell_or_stack：应为 RNNCell、LSTMCell、GRUCell、PeepholeLSTMCell 或 "
+                            f"MultiRNNCell{hint}，传入的是 {got}"))
     kinds = []
     for k, c in enumerate(cells):
         kind = _kind(c)
         where = f"cell_or_stack.cells[{k}]" if stack else "cell_or_stack"
         if not kind:
-            raise TypeError(f"{where}: expected an RNNCell, LSTMCell, GRUCell or PeepholeLSTMCell, "
-                            f"got {type(c).__name__}")
+            raise TypeError(say(f"{where}: expected an RNNCell, LSTMCell, GRUCell or PeepholeLSTMCell, "
+                                f"got {type(c).__name__}",
+                                f"{where}：应为 RNNCell、LSTMCell、GRUCell 或 PeepholeLSTMCell，"
+                                f"传入的是 {type(c).__name__}"))
         if (framework, kind) in UNSUPPORTED:
-            raise TypeError(f"{where}: a {type(c).__name__} cannot be exported to {FRAMEWORKS[framework]}: "
-                            f"{UNSUPPORTED[framework, kind]}")
+            raise TypeError(say(f"{where}: a {type(c).__name__} cannot be exported to {FRAMEWORKS[framework]}: ",
+                                f"{where}：{type(c).__name__} 无法导出到 {FRAMEWORKS[framework]}：")
+                            + _why_unsupported(framework, kind))
         kinds.append(kind)
     return cells, kinds, stack
 
@@ -232,10 +306,12 @@ def _layers(cell_or_stack, framework):
 def _cell_kind(cell, framework) -> str:
     """Check the ``cell=`` argument of an import function."""
     if not isinstance(cell, str) or cell not in CELL_TYPES:
-        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
+        raise ValueError(say(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}",
+                             f"cell：应为 {sorted(CELL_TYPES)} 之一，传入的是 {cell!r}"))
     if (framework, cell) in UNSUPPORTED:
-        raise ValueError(f"cell: {cell!r} cannot be imported from {FRAMEWORKS[framework]}: "
-                         f"{UNSUPPORTED[framework, cell]}")
+        raise ValueError(say(f"cell: {cell!r} cannot be imported from {FRAMEWORKS[framework]}: ",
+                             f"cell：{cell!r} 无法从 {FRAMEWORKS[framework]} 导入：")
+                         + _why_unsupported(framework, cell))
     return cell
 
 
@@ -259,7 +335,8 @@ def _numpy(name, value):
     elif callable(getattr(value, "numpy", None)):  # a TensorFlow tensor or variable
         value = value.numpy()
     if not isinstance(value, np.ndarray):
-        raise TypeError(f"{name}: expected a numpy array (or a tensor with .numpy()), got {type(value).__name__}")
+        raise TypeError(say(f"{name}: expected a numpy array (or a tensor with .numpy()), got {type(value).__name__}",
+                            f"{name}：应为 numpy 数组（或带 .numpy() 的张量），传入的是 {type(value).__name__}"))
     return value
 
 
@@ -270,12 +347,15 @@ def _target_dtype(arrays: dict, dtype, container: str):
     seen = {}
     for name, a in arrays.items():
         if a.dtype.type not in check.FLOAT_DTYPES:
-            raise TypeError(f"{name}: expected float32 or float64 values (or pass dtype=), got dtype {a.dtype}")
+            raise TypeError(say(f"{name}: expected float32 or float64 values (or pass dtype=), got dtype {a.dtype}",
+                                f"{name}：数值应为 float32 或 float64（或传入 dtype=），传入的 dtype 是 {a.dtype}"))
         seen.setdefault(a.dtype, name)
     if len(seen) > 1:
         (d1, n1), (d2, n2) = list(seen.items())[:2]
-        raise TypeError(f"{container}: expected one float dtype for every array (or pass dtype=), "
-                        f"got {d1} in {n1} and {d2} in {n2}")
+        raise TypeError(say(f"{container}: expected one float dtype for every array (or pass dtype=), "
+                            f"got {d1} in {n1} and {d2} in {n2}",
+                            f"{container}：所有数组应为同一种浮点 dtype（或传入 dtype=），"
+                            f"传入的是 {n1} 中的 {d1} 和 {n2} 中的 {d2}"))
     return next(iter(seen))
 
 
@@ -283,18 +363,22 @@ def _gate_hint(rows, cols):
     """For a recurrent weight of the wrong height: which cell that height belongs to."""
     names = {1: "rnn", 3: "gru", 4: "lstm"}
     if cols and rows % cols == 0 and rows // cols in names:
-        return f" (that is the shape of a {names[rows // cols]!r} cell: pass cell={names[rows // cols]!r})"
+        other = names[rows // cols]
+        return say(f" (that is the shape of a {other!r} cell: pass cell={other!r})",
+                   f"（这是 {other!r} 单元的形状：请传入 cell={other!r}）")
     return ""
 
 
 def _need_shape(name, a, shape, meaning, hint=""):
     if a.shape != tuple(shape):
-        raise ValueError(f"{name}: expected shape {meaning} = {_shape(shape)}, got {_shape(a.shape)}{hint}")
+        raise ValueError(say(f"{name}: expected shape {meaning} = {_shape(shape)}, got {_shape(a.shape)}{hint}",
+                             f"{name}：形状应为 {meaning} = {_shape(shape)}，传入的是 {_shape(a.shape)}{hint}"))
 
 
 def _need_ndim(name, a, ndim, meaning):
     if a.ndim != ndim:
-        raise ValueError(f"{name}: expected {ndim} dimensions {meaning}, got shape {_shape(a.shape)}")
+        raise ValueError(say(f"{name}: expected {ndim} dimensions {meaning}, got shape {_shape(a.shape)}",
+                             f"{name}：应为 {ndim} 维 {meaning}，传入的形状是 {_shape(a.shape)}"))
 
 
 def _recurrent_size(name, a, G, kind, transposed):
@@ -306,17 +390,22 @@ def _recurrent_size(name, a, G, kind, transposed):
     if H == 0 or rows != G * H:
         want = (G * H, H) if transposed else (H, G * H)
         hint = _gate_hint(rows, cols)
-        raise ValueError(f"{name}: expected shape {meaning} = {_shape(want)} for cell={kind!r}, "
-                         f"got {_shape(a.shape)}{hint}")
+        raise ValueError(say(f"{name}: expected shape {meaning} = {_shape(want)} for cell={kind!r}, "
+                             f"got {_shape(a.shape)}{hint}",
+                             f"{name}：cell={kind!r} 时形状应为 {meaning} = {_shape(want)}，"
+                             f"传入的是 {_shape(a.shape)}{hint}"))
     return H
 
 
 def _check_input_size(name, D, k, H_prev, meaning, got_shape):
     if D == 0:
-        raise ValueError(f"{name}: expected input_size >= 1 in shape {meaning}, got {_shape(got_shape)}")
+        raise ValueError(say(f"{name}: expected input_size >= 1 in shape {meaning}, got {_shape(got_shape)}",
+                             f"{name}：形状 {meaning} 中的 input_size 应 >= 1，传入的是 {_shape(got_shape)}"))
     if k > 0 and D != H_prev:
-        raise ValueError(f"{name}: expected input_size {H_prev} (layer {k} reads layer {k - 1}'s hidden state, "
-                         f"hidden_size={H_prev}) in shape {meaning}, got {_shape(got_shape)}")
+        raise ValueError(say(f"{name}: expected input_size {H_prev} (layer {k} reads layer {k - 1}'s hidden state, "
+                             f"hidden_size={H_prev}) in shape {meaning}, got {_shape(got_shape)}",
+                             f"{name}：形状 {meaning} 中的 input_size 应为 {H_prev}（第 {k} 层读取第 {k - 1} 层的"
+                             f"隐状态，hidden_size={H_prev}），传入的是 {_shape(got_shape)}"))
 
 
 def _build(kind, layer_params, dtype, stack):
@@ -347,16 +436,20 @@ def to_torch_state_dict(cell_or_stack, *, prefix: str = "") -> dict:
     ``prefix``: e.g. ``"lstm."`` for a module stored as ``self.lstm`` inside a model.
     """
     cells, kinds, stack = _layers(cell_or_stack, "torch")
-    if not isinstance(prefix, str):
-        raise TypeError(f"prefix: expected a string, got {type(prefix).__name__}")
+    _check_prefix(prefix)
     for k in range(1, len(cells)):
         if kinds[k] != kinds[0]:
-            raise TypeError(f"cell_or_stack.cells[{k}]: expected a {type(cells[0]).__name__} like cells[0] "
-                            f"(one torch module has one cell type), got {type(cells[k]).__name__}")
+            first, other = type(cells[0]).__name__, type(cells[k]).__name__
+            raise TypeError(say(f"cell_or_stack.cells[{k}]: expected a {first} like cells[0] "
+                                f"(one torch module has one cell type), got {other}",
+                                f"cell_or_stack.cells[{k}]：应与 cells[0] 一样是 {first}"
+                                f"（一个 torch 模块只有一种单元类型），传入的是 {other}"))
         if cells[k].hidden_size != cells[0].hidden_size:
-            raise ValueError(f"cell_or_stack.cells[{k}].hidden_size: expected {cells[0].hidden_size} like "
-                             f"cells[0] (nn.{kinds[0].upper()} has one hidden_size for all layers), "
-                             f"got {cells[k].hidden_size}")
+            H0, H, module = cells[0].hidden_size, cells[k].hidden_size, kinds[0].upper()
+            raise ValueError(say(f"cell_or_stack.cells[{k}].hidden_size: expected {H0} like "
+                                 f"cells[0] (nn.{module} has one hidden_size for all layers), got {H}",
+                                 f"cell_or_stack.cells[{k}].hidden_size：应与 cells[0] 一样为 {H0}"
+                                 f"（nn.{module} 的所有层共用一个 hidden_size），传入的是 {H}"))
     ours, theirs = _orders("torch", kinds[0])
     state = {}
     for k, c in enumerate(cells):
@@ -372,16 +465,27 @@ def to_torch_state_dict(cell_or_stack, *, prefix: str = "") -> dict:
     return state
 
 
+def _check_prefix(prefix):
+    if not isinstance(prefix, str):
+        raise TypeError(say(f"prefix: expected a string, got {type(prefix).__name__}",
+                            f"prefix：应为字符串，传入的是 {type(prefix).__name__}"))
+
+
 def _torch_unexpected(key, rest):
     if rest.endswith("_reverse"):
-        why = "bidirectional=True is not supported: our cells read the sequence one way"
+        why = say("bidirectional=True is not supported: our cells read the sequence one way",
+                  "不支持 bidirectional=True：我们的单元只沿一个方向读序列")
     elif rest.startswith("weight_hr"):
-        why = "proj_size > 0 is not supported: our LSTM has no projection"
+        why = say("proj_size > 0 is not supported: our LSTM has no projection",
+                  "不支持 proj_size > 0：我们的 LSTM 没有投影层")
     else:
-        why = "expected only weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>"
+        why = say("expected only weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>",
+                  "只应有 weight_ih_l<k>、weight_hh_l<k>、bias_ih_l<k>、bias_hh_l<k>")
         if "." in key:
-            why += f" (for a whole model's state dict pass prefix=, e.g. {key.rsplit('.', 1)[0] + '.'!r})"
-    return ValueError(f"state_dict: unexpected key {key!r}: {why}")
+            example = key.rsplit('.', 1)[0] + '.'
+            why += say(f" (for a whole model's state dict pass prefix=, e.g. {example!r})",
+                       f"（整个模型的 state dict 请传入 prefix=，例如 {example!r}）")
+    return ValueError(say(f"state_dict: unexpected key {key!r}: {why}", f"state_dict：意外的键 {key!r}：{why}"))
 
 
 def from_torch_state_dict(state_dict, *, cell: str = "lstm", dtype=None, prefix: str = ""):
@@ -395,13 +499,14 @@ def from_torch_state_dict(state_dict, *, cell: str = "lstm", dtype=None, prefix:
     """
     kind = _cell_kind(cell, "torch")
     if not isinstance(state_dict, Mapping):
-        raise TypeError(f"state_dict: expected a mapping of names to arrays, got {type(state_dict).__name__}")
-    if not isinstance(prefix, str):
-        raise TypeError(f"prefix: expected a string, got {type(prefix).__name__}")
+        raise TypeError(say(f"state_dict: expected a mapping of names to arrays, got {type(state_dict).__name__}",
+                            f"state_dict：应为名称到数组的映射，传入的是 {type(state_dict).__name__}"))
+    _check_prefix(prefix)
     keys = {}
     for key in state_dict:
         if not isinstance(key, str):
-            raise TypeError(f"state_dict: expected string keys, got {key!r} ({type(key).__name__})")
+            raise TypeError(say(f"state_dict: expected string keys, got {key!r} ({type(key).__name__})",
+                                f"state_dict：键应为字符串，传入的是 {key!r}（{type(key).__name__}）"))
         if not key.startswith(prefix):
             continue
         match = _TORCH_KEY.fullmatch(key[len(prefix):])
@@ -409,15 +514,17 @@ def from_torch_state_dict(state_dict, *, cell: str = "lstm", dtype=None, prefix:
             raise _torch_unexpected(key, key[len(prefix):])
         keys[int(match[2]), match[1]] = key
     if not keys:
-        raise ValueError(f"state_dict: expected keys {prefix}weight_ih_l0, {prefix}weight_hh_l0, "
-                         f"{prefix}bias_ih_l0, {prefix}bias_hh_l0, ..., got {sorted(state_dict)[:6]}")
+        want = f"{prefix}weight_ih_l0, {prefix}weight_hh_l0, {prefix}bias_ih_l0, {prefix}bias_hh_l0, ..."
+        raise ValueError(say(f"state_dict: expected keys {want}, got {sorted(state_dict)[:6]}",
+                             f"state_dict：应有键 {want}，传入的是 {sorted(state_dict)[:6]}"))
     n_layers = 1 + max(k for k, _ in keys)
     for k in range(n_layers):
         for part in _TORCH_PARTS:
             if (k, part) not in keys:
-                hint = " (our cells always have biases; for bias=False add zero biases)" \
-                    if part.startswith("bias") else ""
-                raise ValueError(f"state_dict: missing key {prefix}{part}_l{k} for layer {k} of {n_layers}{hint}")
+                hint = say(" (our cells always have biases; for bias=False add zero biases)",
+                           "（我们的单元总有偏置；bias=False 时请补上全零的偏置）") if part.startswith("bias") else ""
+                raise ValueError(say(f"state_dict: missing key {prefix}{part}_l{k} for layer {k} of {n_layers}{hint}",
+                                     f"state_dict：缺少第 {k} 层（共 {n_layers} 层）的键 {prefix}{part}_l{k}{hint}"))
     arrays = {keys[kp]: _numpy(f"state_dict[{keys[kp]!r}]", state_dict[keys[kp]]) for kp in sorted(keys)}
     dtype = _target_dtype({f"state_dict[{k!r}]": a for k, a in arrays.items()}, dtype, "state_dict")
 
@@ -429,8 +536,10 @@ def from_torch_state_dict(state_dict, *, cell: str = "lstm", dtype=None, prefix:
         w_ih, w_hh, b_ih, b_hh = (arrays[keys[k, part]] for part in _TORCH_PARTS)
         H = _recurrent_size(name["weight_hh"], w_hh, G, kind, transposed=True)
         if k > 0 and H != H0:
-            raise ValueError(f"{name['weight_hh']}: expected hidden_size {H0} like layer 0 (one torch module has "
-                             f"one hidden_size), shape {_shape((G * H0, H0))}, got {_shape(w_hh.shape)}")
+            raise ValueError(say(f"{name['weight_hh']}: expected hidden_size {H0} like layer 0 (one torch module has "
+                                 f"one hidden_size), shape {_shape((G * H0, H0))}, got {_shape(w_hh.shape)}",
+                                 f"{name['weight_hh']}：hidden_size 应与第 0 层一样为 {H0}（一个 torch 模块只有一个 "
+                                 f"hidden_size），形状 {_shape((G * H0, H0))}，传入的是 {_shape(w_hh.shape)}"))
         H0 = H0 or H
         meaning = f"({G}*hidden_size, input_size)"
         _need_ndim(name["weight_ih"], w_ih, 2, meaning)
@@ -479,17 +588,22 @@ def from_keras_weights(weights, *, cell: str = "lstm", dtype=None):
     """
     kind = _cell_kind(cell, "keras")
     if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError(f"weights: expected [kernel, recurrent_kernel, bias] or a list of such lists, "
-                        f"got {weights!r:.60}")
+        raise TypeError(say(f"weights: expected [kernel, recurrent_kernel, bias] or a list of such lists, "
+                            f"got {weights!r:.60}",
+                            f"weights：应为 [kernel, recurrent_kernel, bias] 或由这样的列表组成的列表，"
+                            f"传入的是 {weights!r:.60}"))
     stack = isinstance(weights[0], (list, tuple))
     raw = weights if stack else [weights]
     arrays = {}
     for k, layer in enumerate(raw):
         where = f"weights[{k}]" if stack else "weights"
         if not isinstance(layer, (list, tuple)) or len(layer) != 3:
-            got = f"{len(layer)} items" if isinstance(layer, (list, tuple)) else type(layer).__name__
-            raise ValueError(f"{where}: expected [kernel, recurrent_kernel, bias] (3 arrays, as layer.get_weights() "
-                             f"returns with use_bias=True), got {got}")
+            got = say(f"{len(layer)} items", f"{len(layer)} 项") if isinstance(layer, (list, tuple)) \
+                else type(layer).__name__
+            raise ValueError(say(f"{where}: expected [kernel, recurrent_kernel, bias] (3 arrays, as "
+                                 f"layer.get_weights() returns with use_bias=True), got {got}",
+                                 f"{where}：应为 [kernel, recurrent_kernel, bias]（3 个数组，即 use_bias=True 时 "
+                                 f"layer.get_weights() 的返回值），传入的是 {got}"))
         for j, part in enumerate(("kernel", "recurrent_kernel", "bias")):
             arrays[f"{where}[{j}] ({part})"] = _numpy(f"{where}[{j}] ({part})", layer[j])
     dtype = _target_dtype(arrays, dtype, "weights")
@@ -510,11 +624,15 @@ def from_keras_weights(weights, *, cell: str = "lstm", dtype=None):
         if kind == "gru":
             hint = ""
             if bias.shape == (G * H,):
-                hint = (": a Keras GRU with reset_after=False applies r before the matmul, a different "
-                        "function from ours; only reset_after=True (the default since TF 2.0) converts exactly")
+                hint = say(": a Keras GRU with reset_after=False applies r before the matmul, a different "
+                           "function from ours; only reset_after=True (the default since TF 2.0) converts exactly",
+                           "：reset_after=False 的 Keras GRU 在矩阵乘法之前施加 r，与我们的函数不同；"
+                           "只有 reset_after=True（TF 2.0 起的默认值）能精确转换")
             elif bias.shape == (2 * G * H,):
-                hint = ": a flat (6H,) bias is CuDNNGRU's layout; build keras.layers.GRU(reset_after=True) instead"
-            _need_shape(name[2], bias, (2, G * H), "(2, 3*hidden_size) = [input bias, recurrent bias]", hint)
+                hint = say(": a flat (6H,) bias is CuDNNGRU's layout; build keras.layers.GRU(reset_after=True) instead",
+                           "：扁平的 (6H,) 偏置是 CuDNNGRU 的布局；请改为构建 keras.layers.GRU(reset_after=True)")
+            _need_shape(name[2], bias, (2, G * H), say("(2, 3*hidden_size) = [input bias, recurrent bias]",
+                                                       "(2, 3*hidden_size) = [输入偏置, 循环偏置]"), hint)
             p["b_x"] = _reorder(bias[0], H, theirs, ours)
             p["b_h"] = _reorder(bias[1], H, theirs, ours)
         else:
@@ -533,7 +651,8 @@ _TF1_PEEPHOLES = (("w_i_diag", "p_i"), ("w_f_diag", "p_f"), ("w_o_diag", "p_o"))
 
 def _scope(scope):
     if not isinstance(scope, str):
-        raise TypeError(f"scope: expected a string such as 'rnn', got {type(scope).__name__}")
+        raise TypeError(say(f"scope: expected a string such as 'rnn', got {type(scope).__name__}",
+                            f"scope：应为字符串，例如 'rnn'，传入的是 {type(scope).__name__}"))
     scope = scope.strip("/")
     return scope + "/" if scope else ""
 
@@ -583,14 +702,16 @@ def from_tf1_weights(weights, *, cell: str = "lstm", forget_bias=1.0, dtype=None
     forget_bias = check.real_number("forget_bias", forget_bias)
     root = _scope(scope)
     if not isinstance(weights, Mapping):
-        raise TypeError(f"weights: expected a mapping of variable names to arrays, got {type(weights).__name__}")
+        raise TypeError(say(f"weights: expected a mapping of variable names to arrays, got {type(weights).__name__}",
+                            f"weights：应为变量名到数组的映射，传入的是 {type(weights).__name__}"))
     variables = ("kernel", "bias") + (tuple(t for t, _ in _TF1_PEEPHOLES) if kind == "peephole" else ())
     cell_names = _TF1_CELL_NAMES[kind]
     pattern = re.compile(r"(?:multi_rnn_cell/cell_(\d+)/)?([a-z_]+)/([a-z_]+)")
     found, layout_kind, cell_name_used = {}, set(), set()
     for name in weights:
         if not isinstance(name, str):
-            raise TypeError(f"weights: expected string names, got {name!r} ({type(name).__name__})")
+            raise TypeError(say(f"weights: expected string names, got {name!r} ({type(name).__name__})",
+                                f"weights：名称应为字符串，传入的是 {name!r}（{type(name).__name__}）"))
         short = name[:-2] if name.endswith(":0") else name
         if not short.startswith(root):
             continue
@@ -598,22 +719,28 @@ def from_tf1_weights(weights, *, cell: str = "lstm", forget_bias=1.0, dtype=None
         if not match or match[2] not in cell_names or match[3] not in variables:
             hint = ""
             if match and match[3] in ("w_i_diag", "w_f_diag", "w_o_diag"):
-                hint = ": peephole weights: pass cell='peephole'"
+                hint = say(": peephole weights: pass cell='peephole'", "：这是窥视孔权重：请传入 cell='peephole'")
             elif match and match[2] not in cell_names:
                 other = [k for k, names in _TF1_CELL_NAMES.items() if match[2] in names]
-                hint = f": {match[2]!r} is another cell's name" + (f": pass cell={other[0]!r}" if other else "")
+                hint = say(f": {match[2]!r} is another cell's name", f"：{match[2]!r} 是另一种单元的名称") + \
+                    (say(f": pass cell={other[0]!r}", f"：请传入 cell={other[0]!r}") if other else "")
             want = ", ".join(f"{n}/{v}" for n in cell_names for v in variables)
-            raise ValueError(f"weights: unexpected name {name!r} under scope {root or '(none)'!r}; expected "
-                             f"[multi_rnn_cell/cell_<k>/]{{{want}}}{hint}")
+            raise ValueError(say(f"weights: unexpected name {name!r} under scope {root or '(none)'!r}; expected "
+                                 f"[multi_rnn_cell/cell_<k>/]{{{want}}}{hint}",
+                                 f"weights：作用域 {root or '(无)'!r} 下有意外的名称 {name!r}；应为 "
+                                 f"[multi_rnn_cell/cell_<k>/]{{{want}}}{hint}"))
         layout_kind.add(match[1] is not None)
         cell_name_used.add(match[2])
         found[int(match[1] or 0), match[3]] = name
     if not found:
         want = f"{root}{cell_names[0]}/kernel"
-        raise ValueError(f"weights: expected names like {want!r} or {root}multi_rnn_cell/cell_0/..., "
-                         f"got {sorted(weights)[:6]}")
+        raise ValueError(say(f"weights: expected names like {want!r} or {root}multi_rnn_cell/cell_0/..., "
+                             f"got {sorted(weights)[:6]}",
+                             f"weights：名称应形如 {want!r} 或 {root}multi_rnn_cell/cell_0/...，"
+                             f"传入的是 {sorted(weights)[:6]}"))
     if len(layout_kind) > 1 or len(cell_name_used) > 1:
-        raise ValueError(f"weights: expected one layout, got a mix of names ({sorted(found.values())[:4]})")
+        raise ValueError(say(f"weights: expected one layout, got a mix of names ({sorted(found.values())[:4]})",
+                             f"weights：应只有一种布局，传入的名称却混合了几种（{sorted(found.values())[:4]}）"))
     stack = layout_kind.pop()
     cell_name = cell_name_used.pop()
     n_layers = 1 + max(k for k, _ in found)
@@ -621,8 +748,8 @@ def from_tf1_weights(weights, *, cell: str = "lstm", forget_bias=1.0, dtype=None
         for v in variables:
             if (k, v) not in found:
                 where = f"multi_rnn_cell/cell_{k}/" if stack else ""
-                raise ValueError(f"weights: missing {root}{where}{cell_name}/{v} "
-                                 f"(layer {k} of {n_layers})")
+                raise ValueError(say(f"weights: missing {root}{where}{cell_name}/{v} (layer {k} of {n_layers})",
+                                     f"weights：缺少 {root}{where}{cell_name}/{v}（第 {k} 层，共 {n_layers} 层）"))
     arrays = {found[kv]: _numpy(f"weights[{found[kv]!r}]", weights[found[kv]]) for kv in sorted(found)}
     src = {f"weights[{n!r}]": a for n, a in arrays.items()}
     dtype = _target_dtype(src, dtype, "weights")
@@ -636,8 +763,11 @@ def from_tf1_weights(weights, *, cell: str = "lstm", forget_bias=1.0, dtype=None
         meaning = f"(input_size + hidden_size, {G}*hidden_size)"
         _need_ndim(name["kernel"], kernel, 2, meaning)
         if kernel.shape[1] % G or kernel.shape[1] == 0 or kernel.shape[0] <= kernel.shape[1] // G:
-            raise ValueError(f"{name['kernel']}: expected shape {meaning} with input_size >= 1 for cell={kind!r}, "
-                             f"got {_shape(kernel.shape)}")
+            raise ValueError(say(f"{name['kernel']}: expected shape {meaning} with input_size >= 1 for "
+                                 f"cell={kind!r}, got {_shape(kernel.shape)}",
+                                 f"{name['kernel']}：cell={kind!r} 时形状应为 {meaning}，且 input_size >= 1，"
+                                 f"传入的是 {_shape(kernel.shape)}"))
+
         H = kernel.shape[1] // G
         D = kernel.shape[0] - H
         _check_input_size(name["kernel"], D, k, H_prev, meaning, kernel.shape)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..core import validate as check
 from ..core.dense import Dense
+from ..core.language import say
 from ..core.model import CELL_TYPES, make_cell
 from ..core.optim import SGD, Adam, clip_by_global_norm, global_norm
 from .gradient_flow import set_spectral_scale
@@ -38,7 +39,8 @@ def adding_batch(batch_size, length, rng):
     B = check.positive_int("batch_size", batch_size)
     T = check.positive_int("length", length)
     if T < 6:
-        raise ValueError(f"length: expected at least 6 steps (two marks in the first half), got {T}")
+        raise ValueError(say(f"length: expected at least 6 steps (two marks in the first half), got {T}",
+                             f"length：应至少有 6 个时间步（前半段要放两个标记），传入的是 {T}"))
     rng = np.random.default_rng(rng)
     values = rng.uniform(-1.0, 1.0, size=(B, T))
     markers = np.zeros((B, T))
@@ -61,7 +63,8 @@ def fraction_correct(predictions, targets, tolerance=TOLERANCE):
     predictions = np.asarray(predictions, np.float64)
     targets = np.asarray(targets, np.float64)
     if predictions.shape != targets.shape:
-        raise ValueError(f"predictions: expected shape {targets.shape} like targets, got {predictions.shape}")
+        raise ValueError(say(f"predictions: expected shape {targets.shape} like targets, got {predictions.shape}",
+                             f"predictions：形状应与 targets 一样为 {targets.shape}，传入的是 {predictions.shape}"))
     return float(np.mean(np.abs(predictions - targets) < tolerance))
 
 
@@ -150,15 +153,19 @@ def train_adding(cell="lstm", *, length=30, hidden_size=16, gate_bias=0.0, seed=
     see the same sequences. Returns an ``AddingRun``.
     """
     if cell not in CELL_TYPES:
-        raise ValueError(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}")
+        raise ValueError(say(f"cell: expected one of {sorted(CELL_TYPES)}, got {cell!r}",
+                             f"cell：应为 {sorted(CELL_TYPES)} 之一，传入的是 {cell!r}"))
     if optimizer not in ("adam", "sgd"):
-        raise ValueError(f"optimizer: expected 'adam' or 'sgd', got {optimizer!r}")
+        raise ValueError(say(f"optimizer: expected 'adam' or 'sgd', got {optimizer!r}",
+                             f"optimizer：应为 'adam' 或 'sgd'，传入的是 {optimizer!r}"))
     max_steps = check.positive_int("max_steps", max_steps)
     check_every = check.positive_int("check_every", check_every)
     batch_size = check.positive_int("batch_size", batch_size)
     solved_at = check.real_number("solved_at", solved_at)
     if clip is not None and check.real_number("clip", clip) <= 0:
-        raise ValueError(f"clip: expected a positive threshold or None, got {clip}")
+        raise ValueError(say(f"clip: expected a positive threshold or None, got {clip}",
+                             f"clip：应为正的阈值或 None，传入的是 {clip}"))
+
     start = time.perf_counter()
     model = AddingModel(cell, hidden_size, gate_bias=gate_bias, seed=seed, spectral_scale=spectral_scale)
     update = (Adam if optimizer == "adam" else SGD)(model.params, lr=lr)

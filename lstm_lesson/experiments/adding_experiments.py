@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core import validate as check
+from ..core.language import say
 from ..core.optim import SGD, Adam, clip_by_global_norm, global_norm
 from .adding import AddingModel, adding_batch, fraction_correct, train_adding
 from .gradient_flow import largest_singular_value
@@ -85,7 +86,9 @@ def train_truncated(window, seed, *, length=40, hidden_size=16, forget_bias=3.0,
     """
     window = check.positive_int("window", window)
     if length % window:
-        raise ValueError(f"window: expected a divisor of length={length}, got {window}")
+        raise ValueError(say(f"window: expected a divisor of length={length}, got {window}",
+                             f"window：应为 length={length} 的约数，传入的是 {window}"))
+
     model = AddingModel("lstm", hidden_size, gate_bias=forget_bias, seed=seed)
     update = Adam(model.params, lr=lr)
     data = np.random.default_rng(seed)

@@ -25,6 +25,7 @@ import re
 
 import numpy as np
 
+from ..core.language import say
 from ..core.model import CharModel
 from ..core.sizing import char_model_num_params, matching_hidden_size
 from ..core.text import Vocabulary, fable_corpus, split_text
@@ -44,7 +45,9 @@ def _speech_sentences(n, seed):
     for passage in re.findall(r'"([^"]*)"', text):
         sentences += [s.strip()[:-1] for s in re.findall(r"[^!?]*[!?]", passage)]
     if len(sentences) < n:
-        raise ValueError(f"n: expected at most {len(sentences)} probe sentences, got {n}")
+        raise ValueError(say(f"n: expected at most {len(sentences)} probe sentences, got {n}",
+                             f"n：探针句子最多 {len(sentences)} 个，传入的是 {n}"))
+
     return sentences[:n]
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..core import validate as check
 from ..core.activations import sigmoid
+from ..core.language import say
 
 STEPS = 50
 X0 = 0.5
@@ -88,8 +89,9 @@ def find_wall(w, b_low, b_high, *, iterations=60):
     w, lo, hi = (check.real_number(n, v) for n, v in (("w", w), ("b_low", b_low), ("b_high", b_high)))
     low_side = cliff_loss(w, lo) > 0.25  # the plateau where sigmoid(x_50) is near 0 (E near 0.49)
     if (cliff_loss(w, hi) > 0.25) == low_side:
-        raise ValueError(f"b_low, b_high: expected b values on the two sides of the wall, got {lo} and {hi} "
-                         "(the loss is on the same plateau at both)")
+        raise ValueError(say(f"b_low, b_high: expected b values on the two sides of the wall, got {lo} and {hi} "
+                             "(the loss is on the same plateau at both)",
+                             f"b_low, b_high：应为悬崖两侧的 b 值，传入的是 {lo} 和 {hi}（两处的损失在同一个平台上）"))
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
         if (cliff_loss(w, mid) > 0.25) == low_side:
@@ -129,7 +131,9 @@ def descend(w0, b0, *, lr=0.5, steps=300, clip=None):
     if clip is not None:
         clip = check.real_number("clip", clip)
         if clip <= 0:
-            raise ValueError(f"clip: expected a positive threshold or None, got {clip}")
+            raise ValueError(say(f"clip: expected a positive threshold or None, got {clip}",
+                                 f"clip：应为正的阈值或 None，传入的是 {clip}"))
+
     w, b = np.broadcast_arrays(np.asarray(w0, np.float64), np.asarray(b0, np.float64))
     if w.size == 1:  # one start (the widget): the same descent in Python floats, 18x faster
         return _descend_one(float(w.flat[0]), float(b.flat[0]), w.shape, lr=lr, steps=steps, clip=clip)

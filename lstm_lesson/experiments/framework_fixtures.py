@@ -21,6 +21,7 @@ import numpy as np
 
 from ..core.cells import LSTMState
 from ..core.interop import from_keras_weights, from_tf1_weights, from_torch_state_dict
+from ..core.language import language, say, set_language
 from ..core.unrolling import dynamic_rnn
 from .stored import asset_path
 
@@ -36,7 +37,8 @@ def fixtures_dir() -> Path:
 def load_fixture(name: str) -> tuple[dict, dict]:
     """``(meta, arrays)`` of ``assets/fixtures/NAME.npz``; meta names the framework and its version."""
     if name not in FIXTURES:
-        raise ValueError(f"name: expected one of {', '.join(FIXTURES)}, got {name!r}")
+        raise ValueError(say(f"name: expected one of {', '.join(FIXTURES)}, got {name!r}",
+                             f"name：应为 {', '.join(FIXTURES)} 之一，传入的是 {name!r}"))
     with np.load(fixtures_dir() / f"{name}.npz", allow_pickle=False) as f:
         arrays = {k: f[k] for k in f.files}
     meta = json.loads(str(arrays.pop("meta")))
@@ -51,16 +53,22 @@ class FixtureCheck:
     meta: dict
     out_gap: float = float("nan")  # over the top layer's outputs (batch, time, hidden)
     state_gap: float = float("nan")  # over every layer's final h (and c)
-    error: str = ""  # why the weights could not be imported, if they could not
+    # why the weights could not be imported, if they could not: ``error`` always in English (what code
+    # checks, e.g. a lesson's assert, reads the same in both editions), ``error_zh`` in Chinese
+    error: str = ""
+    error_zh: str = ""
     shapes: dict = field(default_factory=dict)
 
     def describe(self) -> str:
         who = f"{self.meta['framework']} {self.meta['version']}: {self.meta['layer']}"
         if self.error:
-            return f"{who}\n  not importable: {self.error}"
+            return say(f"{who}\n  not importable: {self.error}", f"{who}\n  无法导入：{self.error_zh or self.error}")
         if max(self.out_gap, self.state_gap) < 1e-12:
-            return f"{who}\n  outputs and final states: ours within 1e-12 of theirs"
-        return f"{who}\n  max |ours - theirs|: outputs {self.out_gap:.1e}, final states {self.state_gap:.1e}"
+            return say(f"{who}\n  outputs and final states: ours within 1e-12 of theirs",
+                       f"{who}\n  输出和最终状态：我们的与他们的相差不到 1e-12")
+        return say(f"{who}\n  max |ours - theirs|: outputs {self.out_gap:.1e}, final states {self.state_gap:.1e}",
+                   f"{who}\n  最大 |ours - theirs|：输出 {self.out_gap:.1e}，最终状态 {self.state_gap:.1e}")
+
 
 
 def import_fixture_weights(name, meta, a):
@@ -76,14 +84,29 @@ def import_fixture_weights(name, meta, a):
     return from_tf1_weights(variables, cell="lstm", forget_bias=meta["forget_bias"])
 
 
+def _import_error(code, name, meta, a) -> str:
+    """The message of the import's error in language ``code`` (the import is deterministic: it fails
+    the same way in both languages; the language in use is restored)."""
+    previous = language()
+    set_language(code)
+    try:
+        import_fixture_weights(name, meta, a)
+    except (ValueError, TypeError) as err:
+        return str(err)
+    finally:
+        set_language(previous)
+    raise AssertionError(f"fixture {name}: the import failed once and then succeeded")  # never: it is deterministic
+
+
 def compare_fixture(name: str) -> FixtureCheck:
+
     """Import the fixture's weights into our cells, run them, and compare with the framework's outputs."""
     meta, a = load_fixture(name)
     check = FixtureCheck(name, meta, shapes={"x": a["x"].shape, "out": a["out"].shape})
     try:
         stack = import_fixture_weights(name, meta, a)
-    except (ValueError, TypeError) as err:
-        check.error = str(err)
+    except (ValueError, TypeError):
+        check.error, check.error_zh = (_import_error(code, name, meta, a) for code in ("en", "zh"))
         return check
     if "c0" in a:
         state = tuple(LSTMState(h, c) for h, c in zip(a["h0"], a["c0"]))

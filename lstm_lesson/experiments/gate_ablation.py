@@ -30,6 +30,7 @@ from ..core import validate as check
 from ..core.activations import sigmoid
 from ..core.cells import LSTMCell, LSTMRecord, LSTMState
 from ..core.dense import Dense
+from ..core.language import say
 from ..core.optim import Adam, clip_by_global_norm
 from ..core.peephole import PeepholeLSTMCell
 from .adding import AddingRun, adding_batch, fraction_correct
@@ -44,6 +45,20 @@ DESCRIPTIONS = {
     "CIFG": "coupled input and forget gate (i = 1 − f)",
     "PH": "with peepholes (Greff's vanilla LSTM)",
 }
+DESCRIPTIONS_ZH = {
+    "LSTM": "标准 LSTM（无窥视孔连接）",
+    "NIG": "无输入门（i = 1）",
+    "NFG": "无遗忘门（f = 1，即 1997 年的单元）",
+    "NOG": "无输出门（o = 1）",
+    "NOAF": "无输出激活函数（h = o·c）",
+    "CIFG": "输入门与遗忘门耦合（i = 1 − f）",
+    "PH": "带窥视孔连接（Greff 的 vanilla LSTM）",
+}
+
+
+def describe_variant(variant: str) -> str:
+    """What ``variant`` switches off, in the language in use (``DESCRIPTIONS`` in English)."""
+    return say(DESCRIPTIONS[variant], DESCRIPTIONS_ZH[variant])
 
 
 class VariantLSTMCell(LSTMCell):
@@ -63,7 +78,9 @@ class VariantLSTMCell(LSTMCell):
 
     def __init__(self, input_size, hidden_size, *, variant="LSTM", seed=0, dtype=np.float64, forget_bias=0.0):
         if variant not in VARIANTS or variant == "PH":
-            raise ValueError(f"variant: expected one of {[v for v in VARIANTS if v != 'PH']}, got {variant!r}")
+            allowed = [v for v in VARIANTS if v != 'PH']
+            raise ValueError(say(f"variant: expected one of {allowed}, got {variant!r}",
+                                 f"variant：应为 {allowed} 之一，传入的是 {variant!r}"))
         super().__init__(input_size, hidden_size, seed=seed, dtype=dtype, forget_bias=forget_bias)
         self.variant = variant
 
@@ -202,7 +219,8 @@ def ablation_table(result: dict) -> list[dict]:
     for variant in result["variants"]:
         runs = [r for r in result["runs"] if r["variant"] == variant]
         right = [r["test_correct"] for r in runs]
-        rows.append({"variant": variant, "description": DESCRIPTIONS[variant],
+        rows.append({"variant": variant, "description": describe_variant(variant),
+
                      "solved": sum(r["solved"] for r in runs), "runs": len(runs),
                      "mean": float(np.mean(right)), "min": min(right), "max": max(right),
                      "median_steps": int(np.median([r["steps"] for r in runs]))})

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..core import validate as check
 from ..core.cells import LSTMCell, LSTMState, RNNCell
+from ..core.language import say
 from ..core.model import make_cell
 
 TINY = np.finfo(np.float64).tiny  # a norm that is exactly zero is reported as this (1e-308)
@@ -32,10 +33,12 @@ def largest_singular_value(W) -> float:
 def set_spectral_scale(cell, spectral_scale):
     """Rescale an RNN cell's recurrent matrix W_h so that its largest singular value is ``spectral_scale``."""
     if not isinstance(cell, RNNCell):
-        raise TypeError(f"cell: expected an RNNCell (its W_h alone carries the state), got {type(cell).__name__}")
+        raise TypeError(say(f"cell: expected an RNNCell (its W_h alone carries the state), got {type(cell).__name__}",
+                            f"cell：应为 RNNCell（只有它的状态完全由 W_h 传递），传入的是 {type(cell).__name__}"))
     spectral_scale = check.real_number("spectral_scale", spectral_scale)
     if spectral_scale < 0:
-        raise ValueError(f"spectral_scale: expected a number >= 0, got {spectral_scale}")
+        raise ValueError(say(f"spectral_scale: expected a number >= 0, got {spectral_scale}",
+                             f"spectral_scale：应为 >= 0 的数，传入的是 {spectral_scale}"))
     W = cell.params["W_h"]
     W *= spectral_scale / largest_singular_value(W)
     return cell
@@ -113,7 +116,9 @@ def gradient_flow(cell="rnn", *, spectral_scale=None, gate_bias=0.0, length=100,
     net = make_cell(cell, input_size, hidden_size, seed=seed, gate_bias=gate_bias)
     if spectral_scale is not None:
         if cell != "rnn":
-            raise ValueError(f"spectral_scale: only the plain RNN is rescaled here, got cell={cell!r}")
+            raise ValueError(say(f"spectral_scale: only the plain RNN is rescaled here, got cell={cell!r}",
+                                 f"spectral_scale：这里只缩放普通 RNN，传入的是 cell={cell!r}"))
+
         set_spectral_scale(net, spectral_scale)
     inputs = np.random.default_rng([seed, 7]).standard_normal((sequences, length, input_size))
     log_norms = jacobian_log_norms(net, inputs)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core import validate as check
 from ..core.cells import LSTMRecord
+from ..core.language import say
 from ..core.model import CharModel
 
 GATES = ("i", "f", "o")  # the sigmoid gates whose saturation is counted
@@ -38,9 +39,12 @@ class Trace:
     def values(self, layer, name):
         """The (len(text), hidden) array of ``name`` in ``layer``."""
         if not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(self.layers):
-            raise ValueError(f"layer: expected an integer in [0, {len(self.layers)}), got {layer!r}")
+            raise ValueError(say(f"layer: expected an integer in [0, {len(self.layers)}), got {layer!r}",
+                                 f"layer：应为 [0, {len(self.layers)}) 中的整数，传入的是 {layer!r}"))
         if name not in self.layers[layer]:
-            raise ValueError(f"name: expected one of {sorted(self.layers[layer])} for layer {layer}, got {name!r}")
+            have = sorted(self.layers[layer])
+            raise ValueError(say(f"name: expected one of {have} for layer {layer}, got {name!r}",
+                                 f"name：第 {layer} 层应为 {have} 之一，传入的是 {name!r}"))
         return self.layers[layer][name]
 
 
@@ -59,11 +63,15 @@ def trace(model, vocab, text):
     for an LSTM); their values are stacked into a ``Trace``. Cost: one forward pass.
     """
     if not isinstance(model, CharModel):
-        raise TypeError(f"model: expected a CharModel, got {type(model).__name__}")
+        raise TypeError(say(f"model: expected a CharModel, got {type(model).__name__}",
+                            f"model：应为 CharModel，传入的是 {type(model).__name__}"))
     if not isinstance(text, str) or not text:
-        raise ValueError(f"text: expected a non-empty str, got {text!r:.40}")
+        raise ValueError(say(f"text: expected a non-empty str, got {text!r:.40}",
+                             f"text：应为非空的 str，传入的是 {text!r:.40}"))
     if vocab.size != model.vocab_size:
-        raise ValueError(f"vocab: expected {model.vocab_size} characters (the model's vocab_size), got {vocab.size}")
+        raise ValueError(say(f"vocab: expected {model.vocab_size} characters (the model's vocab_size), "
+                             f"got {vocab.size}",
+                             f"vocab：应有 {model.vocab_size} 个字符（模型的 vocab_size），传入的是 {vocab.size}"))
     ids = vocab.encode(text)[None, :]
     _, _, (_, rnn_cache) = model.forward(ids)
     layers = []
@@ -103,16 +111,19 @@ class CellFinding:
     unit: int
     correlation: float  # Pearson r, signed: negative means the cell goes DOWN where the target is high
 
-    def describe(self, target_name="the target"):
-        return (f"layer {self.layer}, {self.name}[{self.unit}] tracks {target_name} with "
-                f"correlation {self.correlation:+.2f}")
+    def describe(self, target_name=None):
+        """One line: which cell tracks ``target_name`` (None: "the target") and how closely."""
+        tracked = "the target" if target_name is None else target_name
+        tracked_zh = "目标" if target_name is None else f" {target_name}"  # a space only before Latin text
+        return say(f"layer {self.layer}, {self.name}[{self.unit}] tracks {tracked} with "
+                   f"correlation {self.correlation:+.2f}",
+                   f"第 {self.layer} 层的 {self.name}[{self.unit}] 跟踪{tracked_zh}，相关系数 {self.correlation:+.2f}")
 
 
 def find_tracking_cell(traced, target, names=("c",)):
     """Search every unit of every layer (values ``names``, default the cell state c) for the
     largest |correlation| with ``target`` (one number per character, e.g. ``inside_quotes(text)``)."""
-    if not isinstance(traced, Trace):
-        raise TypeError(f"traced: expected a Trace (from interpret.trace), got {type(traced).__name__}")
+    _check_trace(traced)
     target = check.array("target", target, (len(traced.text),), names=("len(text)",))
     best = None
     for k, layer in enumerate(traced.layers):
@@ -125,8 +136,15 @@ def find_tracking_cell(traced, target, names=("c",)):
                 best = CellFinding(k, name, unit, float(r[unit]))
     if best is None:
         have = sorted({n for layer in traced.layers for n in layer})
-        raise ValueError(f"names: expected some of {have}, got {tuple(names)!r}")
+        raise ValueError(say(f"names: expected some of {have}, got {tuple(names)!r}",
+                             f"names：应取自 {have}，传入的是 {tuple(names)!r}"))
     return best
+
+
+def _check_trace(traced):
+    if not isinstance(traced, Trace):
+        raise TypeError(say(f"traced: expected a Trace (from interpret.trace), got {type(traced).__name__}",
+                            f"traced：应为 Trace（来自 interpret.trace），传入的是 {type(traced).__name__}"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,11 +165,13 @@ def color_text_html(text, values, *, vmin=-1.0, vmax=1.0, title=None):
     red for high. Line breaks are kept. Deterministic: the same inputs give the same string.
     """
     if not isinstance(text, str):
-        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+        raise TypeError(say(f"text: expected a str, got {type(text).__name__}",
+                            f"text：应为 str，传入的是 {type(text).__name__}"))
     values = check.array("values", values, (len(text),), names=("len(text)",)).astype(np.float64)
     vmin, vmax = check.real_number("vmin", vmin), check.real_number("vmax", vmax)
     if not vmax > vmin:
-        raise ValueError(f"vmax: expected a number above vmin={vmin}, got {vmax}")
+        raise ValueError(say(f"vmax: expected a number above vmin={vmin}, got {vmax}",
+                             f"vmax：应为大于 vmin={vmin} 的数，传入的是 {vmax}"))
     scaled = 2 * (values - vmin) / (vmax - vmin) - 1
     spans = []
     for ch, v in zip(text, scaled):
@@ -189,13 +209,13 @@ class Saturation:
 
 def saturation(traced, gates=GATES):
     """Saturation statistics of the sigmoid gates (default i, f, o) of every LSTM layer."""
-    if not isinstance(traced, Trace):
-        raise TypeError(f"traced: expected a Trace (from interpret.trace), got {type(traced).__name__}")
+    _check_trace(traced)
     out = []
     for k, layer in enumerate(traced.layers):
         for gate in gates:
             if gate not in layer:
-                raise ValueError(f"gates: {gate!r} is not in layer {k}, which has {sorted(layer)}")
+                raise ValueError(say(f"gates: {gate!r} is not in layer {k}, which has {sorted(layer)}",
+                                     f"gates：第 {k} 层没有 {gate!r}，它有 {sorted(layer)}"))
             g = layer[gate]
             out.append(Saturation(k, gate, (g < LOW).mean(axis=0), (g > HIGH).mean(axis=0)))
     return out
@@ -203,7 +223,9 @@ def saturation(traced, gates=GATES):
 
 def saturation_table(stats):
     """The saturation statistics as a small text table (percentages rounded to whole numbers)."""
-    lines = ["layer gate   < 0.1   > 0.9   in between"]
+    # the Chinese header keeps the columns: a CJK character is two columns wide in a monospace font
+    lines = [say("layer gate   < 0.1   > 0.9   in between", "   层   门   < 0.1   > 0.9   两者之间")]
+
     for s in stats:
         mid = 1 - s.fraction_low - s.fraction_high
         lines.append(f"{s.layer:>5} {s.gate:>4} {s.fraction_low:>7.0%} {s.fraction_high:>7.0%} {mid:>10.0%}")

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from ..core import validate as check
+from ..core.language import say
 
 
 class NGramModel:
@@ -26,13 +27,18 @@ class NGramModel:
 
     def __init__(self, text: str, order: int, *, k: float = 0.1, vocab=None, smoothing: str = "add-k"):
         if not isinstance(text, str) or len(text) < order:
-            raise TypeError(f"text: expected a string of at least order={order} characters, got {type(text).__name__}")
+            raise TypeError(say(f"text: expected a string of at least order={order} characters, "
+                                f"got {type(text).__name__}",
+                                f"text：应为至少 order={order} 个字符的字符串，传入的是 {type(text).__name__}"))
         self.order = check.positive_int("order", order)
         self.k = check.real_number("k", k)
         if self.k <= 0:
-            raise ValueError(f"k: expected a positive smoothing count, got {k}")
+            raise ValueError(say(f"k: expected a positive smoothing count, got {k}",
+                                 f"k：应为正的平滑计数，传入的是 {k}"))
         if smoothing not in ("add-k", "witten-bell"):
-            raise ValueError(f"smoothing: expected 'add-k' or 'witten-bell', got {smoothing!r}")
+            raise ValueError(say(f"smoothing: expected 'add-k' or 'witten-bell', got {smoothing!r}",
+                                 f"smoothing：应为 'add-k' 或 'witten-bell'，传入的是 {smoothing!r}"))
+
         self.smoothing = smoothing
         self.vocab = sorted(set(text) if vocab is None else set(vocab))
         self._index = {c: i for i, c in enumerate(self.vocab)}

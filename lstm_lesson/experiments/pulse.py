@@ -16,6 +16,7 @@ import numpy as np
 
 from ..core import validate as check
 from ..core.cells import RNNCell
+from ..core.language import say
 from ..core.unrolling import dynamic_rnn
 
 FLOOR = 1e-6  # the plot's lowest value: a pulse below a millionth counts as gone
@@ -26,7 +27,8 @@ def recurrent_matrix(hidden_size, scale, *, seed=0):
     hidden_size = check.positive_int("hidden_size", hidden_size)
     scale = check.real_number("scale", scale)
     if scale < 0:
-        raise ValueError(f"scale: expected a non-negative number (a singular value), got {scale}")
+        raise ValueError(say(f"scale: expected a non-negative number (a singular value), got {scale}",
+                             f"scale：应为非负数（一个奇异值），传入的是 {scale}"))
     q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((hidden_size, hidden_size)))
     return scale * q * np.sign(np.diag(r))  # the sign fix makes Q uniformly random
 
@@ -56,7 +58,8 @@ def memory_span(trace, fraction=0.01):
     if it never did within the trace (it lingered or grew)."""
     trace = np.asarray(trace, dtype=np.float64)
     if trace.ndim != 1 or trace.size < 2:
-        raise ValueError(f"trace: expected a 1-D array of at least 2 steps, got shape {trace.shape}")
+        raise ValueError(say(f"trace: expected a 1-D array of at least 2 steps, got shape {trace.shape}",
+                             f"trace：应为至少 2 个时间步的一维数组，传入的形状是 {trace.shape}"))
     fraction = check.real_number("fraction", fraction)
     if trace[0] == 0:
         return 0
@@ -69,11 +72,16 @@ def describe_pulse(scale, strength, trace) -> str:
     span = memory_span(trace)
     steps = len(trace) - 1
     if trace[0] == 0:
-        return "No pulse (strength 0): the state stays exactly 0."
+        return say("No pulse (strength 0): the state stays exactly 0.", "没有脉冲（强度为 0）：状态一直恰好是 0。")
     ratio = trace[-1] / trace[0]
-    head = f"λ₁ = {scale:.2f}, pulse {strength:.3g}: after {steps} steps the state is {100 * ratio:.3g}% of its start"
+    head = say(f"λ₁ = {scale:.2f}, pulse {strength:.3g}: after {steps} steps the state is {100 * ratio:.3g}% "
+               "of its start",
+               f"λ₁ = {scale:.2f}，脉冲 {strength:.3g}：{steps} 步之后，状态是起始时的 {100 * ratio:.3g}%")
     if span is not None:
-        return head + f"; it fell below 1% at step {span}."
+        return head + say(f"; it fell below 1% at step {span}.", f"；它在第 {span} 步降到了 1% 以下。")
     if scale > 1:
-        return head + "; it never fades: W_h amplifies the state and only tanh's cap holds it."
-    return head + f"; it has not faded below 1% within {steps} steps."
+        return head + say("; it never fades: W_h amplifies the state and only tanh's cap holds it.",
+                          "；它永远不会消退：W_h 放大状态，只有 tanh 的上限把它挡住。")
+    return head + say(f"; it has not faded below 1% within {steps} steps.",
+                      f"；{steps} 步之内它没有降到 1% 以下。")
+

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core import validate as check
 from ..core.dense import Dense
+from ..core.language import say
 from ..core.losses import softmax_cross_entropy
 from ..core.model import make_cell
 from ..core.optim import Adam, clip_by_global_norm
@@ -35,7 +36,9 @@ def recall_batch(batch_size, seq_len, delay, *, rng):
     seq_len = check.positive_int("seq_len", seq_len)
     delay = check.positive_int("delay", delay)
     if seq_len <= delay:
-        raise ValueError(f"seq_len: expected more than delay={delay} steps, got {seq_len}")
+        raise ValueError(say(f"seq_len: expected more than delay={delay} steps, got {seq_len}",
+                             f"seq_len：时间步应多于 delay={delay} 个，传入的是 {seq_len}"))
+
     signs = rng.integers(0, 2, size=(batch_size, seq_len))
     inputs = (2.0 * signs - 1.0)[:, :, None]
     return inputs, signs[:, : seq_len - delay]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.language import say
+
 
 def assets_dir() -> Path:
     """The series' ``assets`` folder: ``lstm_lesson/assets`` in an installed wheel, else the
@@ -19,9 +21,12 @@ def assets_dir() -> Path:
     for parent in package.parents:
         if (parent / "assets").is_dir() and (parent / "pyproject.toml").is_file():
             return parent / "assets"
-    raise FileNotFoundError("assets/: not found above the package. The stored results ship with the repository "
-                            "and the wheel: reinstall lstm-lesson, or install it editable from a clone "
-                            "(pip install -e .)")
+    raise FileNotFoundError(say("assets/: not found above the package. The stored results ship with the repository "
+                                "and the wheel: reinstall lstm-lesson, or install it editable from a clone "
+                                "(pip install -e .)",
+                                "assets/：在包的上级目录中找不到。存储的结果随仓库和 wheel 一起发布：请重新安装 "
+                                "lstm-lesson，或从克隆的仓库以可编辑方式安装（pip install -e .）"))
+
 
 
 def asset_path(*parts: str) -> Path:
