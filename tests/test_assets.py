@@ -119,3 +119,12 @@ def test_command_line_writes_the_named_figure(tmp_path, capsys):
     with pytest.raises(SystemExit):
         assets.main(["--out", str(tmp_path), "no_such_figure"])
     assert "unknown figure" in capsys.readouterr().err
+
+
+def test_the_chinese_figures_have_chinese_labels_and_leave_the_language_alone(tmp_path):
+    from lstm_lesson.core import language
+    from lstm_lesson.tools import assets as assets_tool
+
+    assert assets_tool.main(["--lang", "zh", "--no-png", "--out", str(tmp_path), "lstm_cell"]) == 0
+    svg = (tmp_path / "lstm_cell.svg").read_text(encoding="utf-8")
+    assert "遗忘门" in svg and language.language() == "en"

@@ -198,7 +198,10 @@ def write_assets(out_dir: Path = Path("assets"), *, names=None, png: bool = True
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lstm-lesson assets", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("assets"), help="output folder (default: assets)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: assets; the Chinese figures: build/assets-zh)")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="the figures' labels: en (English, default) or zh (中文)")
     parser.add_argument("--no-png", action="store_true", help="write the SVG files only")
     parser.add_argument("--force-png", action="store_true", help="re-render every PNG even if current")
     parser.add_argument("--chromium", help="path to Chromium/Chrome for the PNG screenshots")
@@ -207,8 +210,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if unknown := [name for name in args.names if name not in FIGURES]:
         parser.error(f"unknown figure(s) {unknown}; expected some of {list(FIGURES)}")
-    write_assets(args.out, names=args.names or None, png=not args.no_png, chromium=args.chromium,
-                 force_png=args.force_png)
+    from ..core.language import language, set_language
+
+    before = language()
+    set_language(args.lang)
+    try:
+        out = args.out or (Path("assets") if args.lang == "en" else Path("build/assets-zh"))
+        write_assets(out, names=args.names or None, png=not args.no_png, chromium=args.chromium,
+                     force_png=args.force_png)
+    finally:
+        set_language(before)
     return 0
 
 
