@@ -1,5 +1,7 @@
 """Looking inside: traces from the cells' records, correlation search, coloring, saturation."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -148,3 +150,9 @@ def test_saturation_of_a_real_model_is_in_range(model_and_vocab):
     for s in stats:
         assert 0 <= s.fraction_low <= 1 and 0 <= s.fraction_high <= 1
         assert s.fraction_low + s.fraction_high <= 1
+
+
+def test_color_text_html_gives_a_run_of_one_color_one_span():
+    html = color_text_html('say "hi"\nok', np.array([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0], float))
+    assert html.count("<span") == 3, "three runs: before, inside and after the quotes"
+    assert re.sub(r"<[^>]+>", "", html.split("line-height:1.35\">", 1)[1]) == 'say &quot;hi&quot;\nok'

@@ -8,6 +8,7 @@ untrained model of the same size (a correlation means little until it beats that
 
 from __future__ import annotations
 
+import functools
 import html
 
 import numpy as np
@@ -89,11 +90,16 @@ class CellViewer:
             self.html.value = cell
             return
         # the property above the chosen cell, so the sliders always change what is compared with it
-        target = PROPERTIES[self.mode.value](self.trained.text)
+        above, below = self._property_parts(self.mode.value, language())
+        self.html.value = above + cell + below
+
+    @functools.lru_cache(maxsize=8)  # noqa: B019 (a few modes per viewer): the sliders only move the cell
+    def _property_parts(self, mode, lang):
+        """(the text colored by the property, its best cells against the untrained baseline): HTML."""
+        target = PROPERTIES[mode](self.trained.text)
         shown = target[:self.chars] / max(float(np.abs(target).max()), 1e-12)
-        self.html.value = (color_text_html(text, shown, vmin=-1.0, vmax=1.0, title=property_name(self.mode.value))
-                           + cell
-                           + property_report(self.trained, self.untrained, self.mode.value))
+        return (color_text_html(self.trained.text[:self.chars], shown, vmin=-1.0, vmax=1.0, title=property_name(mode)),
+                property_report(self.trained, self.untrained, mode))
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
