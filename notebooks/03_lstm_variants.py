@@ -48,6 +48,7 @@ from lstm_lesson import GRUCell, LSTMCell, LSTMState, PeepholeLSTMCell, make_cel
 from lstm_lesson.classroom.diagrams import cell_diagram_svg, gru_cell_svg, peephole_cell_svg
 from lstm_lesson.classroom.exercises.lesson03 import check_gru_step, check_param_count, check_peephole_step
 from lstm_lesson.classroom.widgets.gate_explorer import GateExplorer, explore_gates, preset_values
+from lstm_lesson.core.text import pad
 from lstm_lesson.experiments.adding import race
 from lstm_lesson.experiments.gate_ablation import ablation_table, load_ablation
 from lstm_lesson.experiments.race_record import load_record, record_table
@@ -427,7 +428,7 @@ print(f"adding problem T={settings['length']}, H={settings['hidden_size']}, forg
 print(f"{'variant':8s} {'what':42s} {'mean':>6s} {'min..max':>12s} {'solved':>7s} {'steps':>6s}")
 ablation_rows = {row["variant"]: row for row in ablation_table(ablation)}
 for v, row in ablation_rows.items():
-    print(f"{v:8s} {row['description']:42s} {row['mean']:6.1%} {row['min']:5.1%}..{row['max']:5.1%} "
+    print(f"{v:8s} {pad(row['description'], 42)} {row['mean']:6.1%} {row['min']:5.1%}..{row['max']:5.1%} "
           f"{row['solved']:>4d}/{row['runs']} {row['median_steps']:6d}")
 print(f"{'always 0.5':51s} {chance:6.1%}   (the trivial baseline, same test sequences)")
 

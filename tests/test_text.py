@@ -186,3 +186,10 @@ def test_vocabulary_save_load_without_pickle(tmp_path):
     with np.load(path, allow_pickle=False) as data:
         assert data["chars"].dtype.kind == "U", "a unicode array, readable without pickle"
     assert Vocabulary.load(path) == v
+
+
+def test_pad_counts_a_chinese_character_as_two_columns():
+    from lstm_lesson.core.text import display_width, pad
+
+    assert display_width("门 f") == 4 and pad("ab", 4) == "ab  " and pad("遗忘门", 8) == "遗忘门  "
+    assert display_width(pad("无输入门（i = 1）", 42)) == display_width(pad("no input gate", 42)) == 42

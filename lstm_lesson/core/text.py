@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import textwrap
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +195,17 @@ def python_docs_text(n_chars=100_000):
                                "python_docs_text：这个 Python 没有 pydoc_data.topics；"
                                "请改用 fable_corpus() 或 read_text_file(path)")) from err
     return "\n\n".join(topics[name].strip() for name in sorted(topics))[:n_chars]
+
+
+def display_width(text: str) -> int:
+    """How many columns ``text`` takes in a monospace font: a wide (CJK) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` columns (``f"{text:{width}s}"`` counts a Chinese
+    character as one column, so a table with Chinese in it would lose its alignment)."""
+    return text + " " * max(width - display_width(text), 0)
 
 
 def read_text_file(path, *, encoding="utf-8"):

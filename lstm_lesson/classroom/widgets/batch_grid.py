@@ -21,13 +21,13 @@ attributes, so tests (and curious learners) can read back what was drawn.
 
 from __future__ import annotations
 
-import unicodedata
 from xml.sax.saxutils import escape
 
 import ipywidgets as widgets
 
 from ...core.batching import batch_layout, batch_plan
 from ...core.language import say
+from ...core.text import display_width
 
 # Light tints (Okabe-Ito hues) so the black characters stay readable on a projector.
 BATCH_COLOURS = ("#a6d3f0", "#f8cf8f", "#9fe0c8", "#f2b8d6", "#f3ec9b", "#c9b6e4", "#f7b69b", "#b9d9a6")
@@ -45,11 +45,6 @@ def batch_color(k: int) -> str:
 def visible(ch: str) -> str:
     """A character as drawn: blanks become visible symbols (space -> ␣, newline -> ⏎)."""
     return VISIBLE.get(ch, ch)
-
-
-def _width(s: str) -> int:
-    """Width of ``s`` in half-width character cells: a wide (CJK) character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 def _text(x, y, s, size=12, fill="#000", anchor="middle", weight="normal"):
@@ -133,7 +128,7 @@ def batch_grid_svg(text: str, batch_size: int, n_steps: int, *, cell: int = 20, 
         y += 22
         parts.append(f'<text class="message" x="0" y="{y:g}" font-size="14" fill="#b00020">{escape(problem)}</text>')
         y += 10
-        width = max(width, 8.0 * _width(problem))
+        width = max(width, 8.0 * display_width(problem))
     else:
         # Part 2: the batches side by side, x large, y (the next character) small.
         B, T, K = plan.batch_size, plan.n_steps, plan.n_batches
