@@ -24,6 +24,7 @@ from lstm_lesson.classroom.plots import plot_history
 from lstm_lesson.classroom.widgets import batch_grid, cell_viewer, cliff_descent, gate_explorer, gradient_flow, pulse
 from lstm_lesson.core import language
 from lstm_lesson.core.batching import describe_batches
+from lstm_lesson.core.text import display_width
 from lstm_lesson.core.training import History, train
 from lstm_lesson.experiments.interpret import trace
 
@@ -259,7 +260,7 @@ def test_batch_grid_problem_in_chinese_fits_its_picture(chinese):
     assert "凑不出一个完整的批次" in svg and "文本只有 5 个" in svg
     width = float(re.search(r'width="([\d.]+)"', svg).group(1))
     message = re.search(r'class="message"[^>]*>([^<]*)<', svg).group(1)
-    assert width >= 8.0 * batch_grid._width(message) > 8.0 * len(message), "wide characters count twice"
+    assert width >= 8.0 * display_width(message) > 8.0 * len(message), "wide characters count twice"
 
 
 # ----- matplotlib in Chinese: a CJK font, never a missing glyph -----------------------------
