@@ -61,7 +61,7 @@ LABELS_ZH = {
     "teal: the notes' four gates (学习门, 遗忘门, 记忆门, 使用门)":
         "青色：笔记里的四个门（学习门、遗忘门、记忆门、使用门）",
     "dashed: peepholes 窥视孔 (Gers & Schmidhuber 2000): gates read the cell state":
-        "虚线：窥视孔连接（Gers & Schmidhuber 2000）：门读取记忆元（单元状态）",
+        "虚线：窥视孔连接（Gers & Schmidhuber 2000）：门读取单元状态（记忆元）",
     # the GRU
     "keep z·hₜ₋₁": "保留 z·hₜ₋₁",
     "write (1−z)·n": "写入 (1−z)·n",
@@ -71,7 +71,7 @@ LABELS_ZH = {
     "PyTorch's GRU (reset after the matmul): hₜ = (1−z)·n + z·hₜ₋₁":
         "PyTorch 的 GRU（矩阵乘法之后重置）：hₜ = (1−z)·n + z·hₜ₋₁",
     "门限回归单元 GRU: no separate cell state, z both forgets and writes":
-        "门限回归单元（门控循环单元，GRU）：没有单独的记忆元，z 既遗忘也写入",
+        "门限回归单元（门控循环单元，GRU）：没有单独的单元状态，z 既遗忘也写入",
     # titles and notes
     "LSTM cell": "LSTM 单元",
     "LSTM with peephole connections": "带窥视孔连接的 LSTM",
@@ -83,8 +83,8 @@ LABELS_ZH = {
     "f forget (σ)": "f 遗忘门 (σ)",
     "g candidate (tanh)": "g 候选记忆元 (tanh)",
     "o output (σ)": "o 输出门 (σ)",
-    "c new cell": "c 新记忆元",
-    "h new hidden": "h 新隐状态",
+    "c new cell": "c 新单元状态",
+    "h new hidden": "h 新隐层状态",
     "r reset (σ)": "r 重置门 (σ)",
     "z update (σ)": "z 更新门 (σ)",
     "n candidate (tanh)": "n 候选隐状态 (tanh)",

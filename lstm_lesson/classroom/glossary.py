@@ -113,7 +113,7 @@ TERMS: tuple[Term, ...] = (
         dlai="update gate Γu", pytorch="i",
         attributes=("LSTMRecord.i",),
         meaning="how much of the candidate is written into the cell (the notes' learn gate calls i_t a 遗忘因子)",
-        meaning_zh="候选值有多少写入记忆元（笔记在学习门里把 i_t 也叫作遗忘因子）",
+        meaning_zh="候选值有多少写入单元状态（笔记在学习门里把 i_t 也叫作遗忘因子）",
         quote="LSTM引入了输入门和输出门，之后又有人对LSTM进行了扩展，引入了遗忘门",
     ),
     Term(
@@ -126,7 +126,7 @@ TERMS: tuple[Term, ...] = (
         attributes=("LSTMRecord.f", "LSTMCell.forget_bias"),
         meaning="the notes' word for EVERY sigmoid factor in (0, 1): f_t on the old cell (near 0 wipes the "
                 "memory, near 1 keeps it), but also i_t in the learn gate and o_t in the output gate",
-        meaning_zh="笔记对 (0, 1) 内每一个 sigmoid 因子的称呼：作用于旧记忆元的 f_t（接近 0 抹去记忆，"
+        meaning_zh="笔记对 (0, 1) 内每一个 sigmoid 因子的称呼：作用于旧单元状态的 f_t（接近 0 抹去记忆，"
                    "接近 1 保留记忆），也包括学习门里的 i_t 和输出门里的 o_t",
         quote="sigmoid出来遗忘因子接近于0代表，遗忘单元状态原始信息，接近于1代表大部分原始的单元状态信息继续传递",
     ),
@@ -139,7 +139,7 @@ TERMS: tuple[Term, ...] = (
         dlai="output gate Γo", pytorch="o",
         attributes=("LSTMRecord.o",),
         meaning="how much of tanh(c_t) is shown as the hidden state",
-        meaning_zh="tanh(c_t) 有多少作为隐状态输出",
+        meaning_zh="tanh(c_t) 有多少作为隐层状态输出",
         quote="输出门：输出单元状态，并且输出的单元状态通过tanh输出为-1至1之间，并且经过遗忘因子后输出为隐层",
     ),
     Term(
@@ -216,7 +216,7 @@ TERMS: tuple[Term, ...] = (
         meaning="two gates and no separate cell: h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} (PyTorch; colah writes "
                 "z on the new state, the reverse). 门限回归单元 is the notes' term; the usual Chinese is "
                 "门控循环单元",
-        meaning_zh="两个门，没有单独的记忆元：h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}（PyTorch 的写法；"
+        meaning_zh="两个门，没有单独的单元状态：h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}（PyTorch 的写法；"
                    "colah 把 z 放在新状态上，正好相反）。门限回归单元是笔记的叫法，通行的中文名是门控循环单元",
         quote="门限回归单元  简单实用",
     ),
@@ -231,8 +231,8 @@ TERMS: tuple[Term, ...] = (
                     'PeepholeLSTMCell.params["p_f"]', 'PeepholeLSTMCell.params["p_o"]'),
         meaning="the gates also see the cell: i and f see c_{t−1}, o sees the new c_t; the package uses "
                 "Gers' diagonal weights p_i, p_f, p_o (3H), colah and Udacity a full matrix (3H²)",
-        meaning_zh="门也能看到记忆元：i 和 f 看 c_{t−1}，o 看新的 c_t；本包用 Gers 的对角权重 p_i、p_f、p_o（3H 个），"
-                   "colah 和 Udacity 用完整的矩阵（3H² 个）",
+        meaning_zh="门也能看到单元状态：i 和 f 看 c_{t−1}，o 看新的 c_t；"
+                   "本包用 Gers 的对角权重 p_i、p_f、p_o（3H 个），colah 和 Udacity 用完整的矩阵（3H² 个）",
         quote="即在生成遗忘因子的时候考虑了长期记忆——窥视孔连接",
     ),
     # ----- gradients -------------------------------------------------------------------------
@@ -284,7 +284,7 @@ TERMS: tuple[Term, ...] = (
                 "so today's CEC is f = 1 (with i = 0 the cell copies itself)",
         meaning_zh="1997 年是权重固定为 1.0 的自连接（没有遗忘门），所以误差原样往回流；"
                    "Gers、Schmidhuber 和 Cummins 2000 用遗忘门 f_t 取代了固定的 1.0，"
-                   "所以今天的 CEC 就是 f = 1（若 i = 0，记忆元原样复制自己）",
+                   "所以今天的 CEC 就是 f = 1（若 i = 0，单元状态原样复制自己）",
         quote="总结一下：LSTM把原本RNN的单元改造成一个叫做CEC的部件，这个部件保证了误差将以常数的形式在网络中流动 ，",
     ),
     # ----- the notes' TensorFlow 1 words -----------------------------------------------------

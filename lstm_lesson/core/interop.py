@@ -405,7 +405,7 @@ def _check_input_size(name, D, k, H_prev, meaning, got_shape):
         raise ValueError(say(f"{name}: expected input_size {H_prev} (layer {k} reads layer {k - 1}'s hidden state, "
                              f"hidden_size={H_prev}) in shape {meaning}, got {_shape(got_shape)}",
                              f"{name}：形状 {meaning} 中的 input_size 应为 {H_prev}（第 {k} 层读取第 {k - 1} 层的"
-                             f"隐状态，hidden_size={H_prev}），传入的是 {_shape(got_shape)}"))
+                             f"隐层状态，hidden_size={H_prev}），传入的是 {_shape(got_shape)}"))
 
 
 def _build(kind, layer_params, dtype, stack):

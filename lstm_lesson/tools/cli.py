@@ -25,9 +25,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..core.language import say, set_language
 from . import assets, editions, guide, handouts, slides, timings, workspace
 
 SYMBOL = {"copied": "+", "updated": "^", "unchanged": "=", "kept": "!", "replaced": "~"}
+WHAT_ZH = {"copied": "已复制", "updated": "已更新", "unchanged": "未变", "kept": "保留了你的修改", "replaced": "已替换"}
 
 
 def _ask_on_terminal(question: str) -> bool:
@@ -42,15 +44,19 @@ def cmd_lab(args) -> int:
     ask = _ask_on_terminal if sys.stdin.isatty() and not args.keep else None
     report = workspace.sync(folder, ask=ask, lang=args.lang)
     for name, what in report.items():
-        print(f"  {SYMBOL[what]} {name}: {what}")
+        print(f"  {SYMBOL[what]} {name}: {say(what, WHAT_ZH[what])}")
     kept = [name for name, what in report.items() if what == "kept"]
+    lang = "" if args.lang == "en" else f" --lang {args.lang}"
     if kept:
-        print(f"Your changes to {', '.join(kept)} are kept. `lstm-lesson reset NN` restores a lesson "
-              "(your copy goes to backups/).")
+        print(say(f"Your changes to {', '.join(kept)} are kept. `lstm-lesson reset NN{lang}` restores a lesson "
+                  "(your copy goes to backups/).",
+                  f"你对 {'、'.join(kept)} 的修改保留了。`lstm-lesson reset NN{lang}` 可以恢复一课"
+                  "（你的副本移到 backups/）。"))
     lessons = workspace.lessons_folder(folder, args.lang)
-    print(f"Your lessons: {lessons.resolve()}")
+    print(say(f"Your lessons: {lessons.resolve()}", f"你的课程：{lessons.resolve()}"))
     if args.copy_only:
-        print(f"Open them with: {sys.executable} -m jupyterlab {folder}")
+        print(say(f"Open them with: {sys.executable} -m jupyterlab {folder}",
+                  f"打开方式：{sys.executable} -m jupyterlab {folder}"))
         return 0
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder.resolve()}",
                f"--LabApp.default_url=/lab/tree/{lessons.relative_to(folder).as_posix()}/00_start_here.ipynb"]
@@ -61,7 +67,8 @@ def cmd_lab(args) -> int:
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # a container's root user: JupyterLab refuses without it
         command.append("--allow-root")
     command += args.jupyter_args
-    print("Starting JupyterLab (stop it with Ctrl+C). Start with 00_start_here.ipynb.", flush=True)
+    print(say("Starting JupyterLab (stop it with Ctrl+C). Start with 00_start_here.ipynb.",
+              "正在启动 JupyterLab（按 Ctrl+C 停止）。从 00_start_here.ipynb 开始。"), flush=True)
     if os.name == "posix":  # become JupyterLab: Ctrl+C and kill reach the server itself
         os.execv(sys.executable, command)
     try:
@@ -74,9 +81,10 @@ def cmd_reset(args) -> int:
     try:
         restored, backup = workspace.reset(args.lesson, Path(args.dir), args.lang)
     except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(say(f"error: {err}", f"错误：{err}"), file=sys.stderr)
         return 2
-    print(f"restored {restored}" + (f"; your copy is in {backup}" if backup else " (you had not changed it)"))
+    print(say(f"restored {restored}" + (f"; your copy is in {backup}" if backup else " (you had not changed it)"),
+              f"已恢复 {restored}" + (f"；你的副本在 {backup}" if backup else "（你没有改过它）")))
     return 0
 
 
@@ -123,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     reset = sub.add_parser("reset", help="restore one lesson in your folder (your copy goes to backups/)",
                            description="Restore lesson NN in your lessons folder to the original. Your copy, if you "
-                           "changed it, is moved to DIR/notebooks/backups/ with the date and time in its name.")
+                           "changed it, is moved to DIR/notebooks/backups/ (the Chinese edition: "
+                           "DIR/notebooks/zh/backups/) with the date and time in its name.")
     reset.add_argument("lesson", metavar="NN", help="lesson number, e.g. 02")
     reset.add_argument("--dir", default=str(workspace.DEFAULT_DIR), help=f"your lessons folder (default: "
                        f"./{workspace.DEFAULT_DIR})")
@@ -165,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.jupyter_args = passed_on
+    if hasattr(args, "lang"):  # the learner's own commands answer in the edition's language
+        set_language(args.lang)
     if args.command in ("student", "teacher"):
         try:
             editions.select_lessons(args.lessons, args.lang)

@@ -225,12 +225,21 @@ def _markdown_cell(text: str, cell_id: str) -> dict:
     return {"cell_type": "markdown", "id": cell_id, "metadata": {"slideshow": {"slide_type": "-"}}, "source": text}
 
 
+# the comments of a stub, in the edition's language
+STUB_WORDS = {
+    "en": {"answer": "# Your answer: replace each ... and run the cell; the check names what is wrong.",
+           "then": "# then check it: print({name}(your_answer))", "code": "your code", "your_answer": "your answer"},
+    "zh": {"answer": "# 你的答案：把每个 ... 换成你的代码，再运行这个单元格；自测会指出哪里不对。",
+           "then": "# 然后自测：print({name}(your_answer))", "code": "你的代码", "your_answer": "你的答案"},
+}
+
+
 def _code_cell(text: str, cell_id: str) -> dict:
     return {"cell_type": "code", "execution_count": None, "id": cell_id,
             "metadata": {"slideshow": {"slide_type": "fragment"}}, "outputs": [], "source": text}
 
 
-def exercise_stub(exercise: Exercise, nb: dict) -> str:
+def exercise_stub(exercise: Exercise, nb: dict, lang: str = "en") -> str:
     """The code a student starts from when an exercise has no first try of its own.
 
     Built from the exercise's "Check: `check_x(name)`" line: each name the check takes becomes
@@ -238,12 +247,13 @@ def exercise_stub(exercise: Exercise, nb: dict) -> str:
     is called, so running the stub prints "Not yet: ..." instead of raising a NameError.
     """
     text = "\n".join(source(nb["cells"][k]) for k in exercise.cells if nb["cells"][k].get("cell_type") == "markdown")
-    lines = [f"# {exercise.title}", "# Your answer: replace each ... and run the cell; the check names what is wrong."]
+    words = STUB_WORDS[lang]
+    lines = [f"# {exercise.title}", words["answer"]]
     match = MARKDOWN_CHECK.search(text)
     if match is None:
         calls = sorted({m.group(0)[:-1].strip() for k in exercise.solution_checks
                         for m in CHECK_CALL.finditer(source(nb["cells"][k]))})
-        return "\n".join(lines + [f"# then check it: print({name}(your_answer))" for name in calls]) + "\n"
+        return "\n".join(lines + [words["then"].format(name=name) for name in calls]) + "\n"
     call = match.group(1)
     try:
         tree = ast.parse(call, mode="eval").body
@@ -266,9 +276,9 @@ def exercise_stub(exercise: Exercise, nb: dict) -> str:
         signature = re.search(rf"`{re.escape(name)}\(([\w\s,=.*]*)\)", text)
         params = signature.group(1) if signature else solution_defs.get(name)
         if params is not None:
-            lines += [f"def {name}({params}):", "    ...  # your code", ""]
+            lines += [f"def {name}({params}):", f"    ...  # {words['code']}", ""]
         else:  # even if the lesson used the name before: the stub must not check an earlier value
-            lines.append(f"{name} = ...  # your answer")
+            lines.append(f"{name} = ...  # {words['your_answer']}")
     lines.append(f"print({call})")
     return "\n".join(lines) + "\n"
 
@@ -295,7 +305,7 @@ def student_notebook(nb: dict, lang: str = "en") -> dict:
     for exercise in exercises(nb):
         drop.update(exercise.solution_checks)
         if exercise.solutions and not exercise.first_tries:
-            stubs[exercise.solutions[0]] = _code_cell(exercise_stub(exercise, nb), f"answer-{exercise.heading}")
+            stubs[exercise.solutions[0]] = _code_cell(exercise_stub(exercise, nb, lang), f"answer-{exercise.heading}")
     kept = [_markdown_cell(STUDENT_BANNER[lang], "student-edition")]
     for index, cell in enumerate(cells):
         if index in stubs:
