@@ -12,6 +12,8 @@ EDITION ?= en
 .PHONY: lab test wheel wheel-check handouts editions clean
 
 lab: $(VENV)/.installed-lab
+	@# the Chinese edition: a CJK font wheel for matplotlib, in case the system has no CJK font
+	if [ "$(EDITION)" = zh ]; then $(BIN)/python -m pip install -q -e ".[zh]"; fi
 	$(BIN)/lstm-lesson lab $(LESSONS) --lang $(EDITION)
 
 test: $(VENV)/.installed-test

@@ -176,7 +176,7 @@ def side_by_side(name, by_hand, package):
 #
 # > 学习门：通过tanh将短期记忆和当前事件结合得到Nt，并乘以遗忘因子it得Nt*it，而遗忘因子it来自于短期记忆和当前事件的另一个组合
 #
-# 笔记在这里也把 i_t 叫作遗忘因子；Udacity 叫它忽略因子（ignore factor），即决定放进多少 N_t。论文里它叫输入门（input gate），N_t 则是候选记忆元（candidate memory cell / input node）g_t。
+# 笔记在这里也把 i_t 叫作遗忘因子；Udacity 叫它忽略因子（ignore factor），即决定放进多少 N_t。论文里它叫输入门（input gate），N_t 则是候选值 g_t（d2l-zh 称候选记忆元）。
 #
 # $$ N_t = g_t = \tanh(a_g) \qquad i_t = \sigma(a_i) \qquad \text{learn}_t = i_t \cdot g_t $$
 
@@ -459,7 +459,7 @@ print("Delay 32: every LSTM seed recalls (>= 85%), every RNN seed guesses (<= 60
 GateExplorer("lstm", preset="write a new memory")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# 课堂提问。*Keep everything*（全部保留）：哪个滑块最快破坏记忆？*Read without writing*（只读不写）：c 是 1.0 时，h 为什么只有 0.76？*Add to memory*（累加记忆）：在脑子里把它连按两次：这样走 5 步之后，c 会是多少？h 又是多少？同一个探索器也能运行门限回归单元（GRU，d2l-zh 称门控循环单元）和带窥视孔连接（peephole connections）的 LSTM：`GateExplorer("gru")`、`GateExplorer("peephole")`（第 3 课）。滑块需要在运行中的 notebook 里才能拖动；幻灯片显示的是 notebook 最后一次画出的图。
+# 课堂提问。*Keep everything*（全部保留）：哪个滑块最快破坏记忆？*Read without writing*（只读不写）：c 是 1.0 时，h 为什么只有 0.76？*Add to memory*（加进记忆）：在脑子里把它连按两次：这样走 5 步之后，c 会是多少？h 又是多少？同一个探索器也能运行门限回归单元（GRU，d2l-zh 称门控循环单元）和带窥视孔连接（peephole connections）的 LSTM：`GateExplorer("gru")`、`GateExplorer("peephole")`（第 3 课）。滑块需要在运行中的 notebook 里才能拖动；幻灯片显示的是 notebook 最后一次画出的图。
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # 答案（已折叠：等全班试过之后再打开）。遗忘门偏置 b_f：它直接缩放记忆。tanh：h = o·tanh(c)，而 tanh(1.0) = 0.76。c 每一步增加 g（一个计数器），而 h = o·tanh(c) 在 o 附近饱和。

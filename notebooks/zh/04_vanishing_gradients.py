@@ -18,7 +18,7 @@
 #
 # **04 · 梯度消失与梯度爆炸（vanishing / exploding gradients），实测**
 #
-# 1. 把循环神经网络（RNN）的通过时间反向传播（BPTT）写出来：一串雅可比矩阵（Jacobian）的乘积。
+# 1. 把循环神经网络（RNN）的通过时间反向传播（backpropagation through time，BPTT）写出来：一串雅可比矩阵（Jacobian）的乘积。
 # 2. 这个乘积什么时候*必然*消失：Pascanu 的 λ₁ < 1/γ 与 Hochreiter 的 |w| < 4.0，逐一算出。
 # 3. 图示：往回 *k* 步还剩多少误差，RNN 与长短期记忆网络（LSTM）对比，附交互控件。
 # 4. 常数误差传送带（constant error carousel, CEC）：f = 1、i = 0，以及门带来了什么。
