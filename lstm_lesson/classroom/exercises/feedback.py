@@ -130,6 +130,13 @@ def learner_error(what, err, context="") -> Feedback:
     of the learner's code it came from, and what was being tested (``context``)."""
     hint = say(" (an undefined name?)", "（是不是用了没有定义的名字？）") if isinstance(err, NameError) else ""
     where = say(f" while testing {context}", f"，当时在测试{context}") if context else ""
+    if not _raised_by_learner(err):  # the check failed on what the learner's code returned, not inside it
+        if "NoneType" in str(err):
+            return verdict(False, say(f"your {what} returned None: is a `return` missing?{where}",
+                                      f"你的 {what} 返回了 None：是不是少了 `return`？{where}"))
+        return verdict(False, say(f"your {what} returned something the check cannot use "
+                                  f"({type(err).__name__}: {err}){where}",
+                                  f"你的 {what} 返回的值无法用于检查（{type(err).__name__}：{err}）{where}"))
     return verdict(False, say(f"your {what} raised {type(err).__name__}: {err}{hint}{_learner_line(err)}{where}",
                               f"你的 {what} 抛出了 {type(err).__name__}：{err}{hint}{_learner_line(err)}{where}"))
 
