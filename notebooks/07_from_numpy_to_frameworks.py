@@ -498,7 +498,7 @@ print("the PyTorch file, read back without pickle, gives every parameter exactly
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
-# Each exercise has a self-check that names the part that is wrong; the worked solutions are in
+# Each exercise has a self-check that names the part that is wrong. The worked solutions are in
 # collapsed cells. Each first try below is a common mistake; the notebook keeps its verdict to
 # itself (`assert not first_try`): print it, or your own attempt's, to read the hint.
 #

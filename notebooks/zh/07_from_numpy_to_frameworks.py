@@ -450,7 +450,7 @@ print("the PyTorch file, read back without pickle, gives every parameter exactly
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 练习题
 #
-# 每个练习都有一个自测，会指出错在哪一部分；参考答案在折叠的单元格里。下面每个“第一次尝试”都是一个常见错误；notebook 不显示它的判定结果（`assert not first_try`）：把它或你自己尝试的结果打印出来，就能读到提示。
+# 每个练习都有一个自测，会指出错在哪一部分。参考答案在折叠的单元格里。下面每个“第一次尝试”都是一个常见错误；notebook 不显示它的判定结果（`assert not first_try`）：把它或你自己尝试的结果打印出来，就能读到提示。
 #
 # ### 练习 1 · 把一层导出到 PyTorch
 #
