@@ -45,66 +45,57 @@ def markdown_words(nb: dict) -> int:
     return words
 
 
+TABLE_WORDS = {
+    "en": {"header": "| lesson | code cells | run (s) | slowest cell (s) | words | reading (min) | exercises | "
+                     "minutes for a class |",
+           "not measured": "not measured", "all": "all", "per minute": READING_WPM},
+    "zh": {"header": "| 课 | 代码单元格 | 运行（秒） | 最慢单元格（秒） | 字数 | 阅读（分钟） | 练习 | 课堂用时（分钟） |",
+           "not measured": "未测量", "all": "合计", "per minute": READING_CPM_ZH},
+}
+
+
 def timing_table(timings: dict, lessons: list[Path], lang: str = "en") -> str:
     """The markdown table of minutes per lesson from a timings dict (``lstm-lesson timings``).
 
     The Chinese guide (``lang="zh"``) uses the same run times (the code cells are the English edition's,
     byte for byte) and counts the Chinese lessons' own characters for the reading time."""
-    if lang == "zh":
-        return _timing_table_zh(timings, lessons)
-    machine = timings["machine"]
-    rows = ["| lesson | code cells | run (s) | slowest cell (s) | words | reading (min) | exercises | "
-            "minutes for a class |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    words_of = TABLE_WORDS[lang]
+    rate = words_of["per minute"]
+    rows = [words_of["header"], "|---|---:|---:|---:|---:|---:|---:|---:|"]
     total = 0
     for path in lessons:
         measured = timings["lessons"].get(path.stem)
         if measured is None:
-            rows.append(f"| {path.stem} | not measured | | | | | | |")
+            rows.append(f"| {path.stem} | {words_of['not measured']} | | | | | | |")
             continue
-        # the lesson as it was measured (timings.py records it), so the table changes only when re-measured
-        words, n_ex = measured["words"], measured["exercises"]
-        run = measured["total_seconds"]
+        # English: the lesson as it was measured (timings.py records it), so the table changes only when
+        # re-measured; Chinese: the Chinese lesson's own words and characters
+        words = measured["words"] if lang == "en" else markdown_words(editions.read(path))
+        n_ex, run = measured["exercises"], measured["total_seconds"]
         slowest = max((c["seconds"] for c in measured["cells"]), default=0.0)
-        minutes = math.ceil(run / 60 + words / READING_WPM + EXERCISE_MINUTES * n_ex)
+        minutes = math.ceil(run / 60 + words / rate + EXERCISE_MINUTES * n_ex)
         total += minutes
         rows.append(f"| {path.stem} | {len(measured['cells'])} | {run:.0f} | {slowest:.0f} | {words} | "
-                    f"{words / READING_WPM:.0f} | {n_ex} | **{minutes}** |")
-    rows.append(f"| all | | | | | | | **{total}** |")
-    note = (f"\nMeasured {machine['measured']} on {machine['platform']}, {machine['cpus']} CPU cores, Python "
+                    f"{words / rate:.0f} | {n_ex} | **{minutes}** |")
+    rows.append(f"| {words_of['all']} | | | | | | | **{total}** |")
+    return "\n".join(rows) + "\n" + _timing_note(timings["machine"], lang)
+
+
+def _timing_note(machine: dict, lang: str) -> str:
+    if lang == "zh":
+        return (f"\n运行时间是英文版的测量值（{machine['measured']}，{machine['platform']}，"
+                f"{machine['cpus']} 个 CPU 核，Python {machine['python']}，每个单元格在新内核里运行一次，"
+                "`lstm-lesson timings`）：中文版的代码单元格与英文版逐字节相同。"
+                "字数数的是中文版 markdown 里的汉字和英文单词。"
+                f"用时 = 运行时间 + 字数 / 每分钟 {READING_CPM_ZH} 字（投影讲解的速度）"
+                f"+ 每个练习 {EXERCISE_MINUTES} 分钟，向上取整。\n")
+    return (f"\nMeasured {machine['measured']} on {machine['platform']}, {machine['cpus']} CPU cores, Python "
             f"{machine['python']}, every cell once in a fresh kernel (`lstm-lesson timings`). The machine was "
             "shared with other jobs while measuring, so run times vary from run to run (an earlier measurement "
             "of the first edition under heavier load took 3 to 4 times longer); the run time is a small part of "
             "a lesson's minutes either way. Minutes = run time + words / "
             f"{READING_WPM} per minute (reading and discussing projected text) + {EXERCISE_MINUTES} minutes "
             "per exercise, rounded up.\n")
-    return "\n".join(rows) + "\n" + note
-
-
-def _timing_table_zh(timings: dict, lessons: list[Path]) -> str:
-    machine = timings["machine"]
-    rows = ["| 课 | 代码单元格 | 运行（秒） | 最慢单元格（秒） | 字数 | 阅读（分钟） | 练习 | 课堂用时（分钟） |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    total = 0
-    for path in lessons:
-        measured = timings["lessons"].get(path.stem)
-        if measured is None:
-            rows.append(f"| {path.stem} | 未测量 | | | | | | |")
-            continue
-        chars = markdown_words(editions.read(path))
-        n_ex, run = measured["exercises"], measured["total_seconds"]
-        slowest = max((c["seconds"] for c in measured["cells"]), default=0.0)
-        minutes = math.ceil(run / 60 + chars / READING_CPM_ZH + EXERCISE_MINUTES * n_ex)
-        total += minutes
-        rows.append(f"| {path.stem} | {len(measured['cells'])} | {run:.0f} | {slowest:.0f} | {chars} | "
-                    f"{chars / READING_CPM_ZH:.0f} | {n_ex} | **{minutes}** |")
-    rows.append(f"| 合计 | | | | | | | **{total}** |")
-    note = (f"\n运行时间是英文版的测量值（{machine['measured']}，{machine['platform']}，"
-            f"{machine['cpus']} 个 CPU 核，Python {machine['python']}，每个单元格在新内核里运行一次，"
-            "`lstm-lesson timings`）：中文版的代码单元格与英文版逐字节相同。"
-            "字数数的是中文版 markdown 里的汉字和英文单词。"
-            f"用时 = 运行时间 + 字数 / 每分钟 {READING_CPM_ZH} 字（投影讲解的速度）"
-            f"+ 每个练习 {EXERCISE_MINUTES} 分钟，向上取整。\n")
-    return "\n".join(rows) + "\n" + note
 
 
 def _message(node, lang: str = "en") -> str | None:
