@@ -49,7 +49,8 @@ TABLE_WORDS = {
     "en": {"header": "| lesson | code cells | run (s) | slowest cell (s) | words | reading (min) | exercises | "
                      "minutes for a class |",
            "not measured": "not measured", "all": "all", "per minute": READING_WPM},
-    "zh": {"header": "| 课 | 代码单元格 | 运行（秒） | 最慢单元格（秒） | 字数 | 阅读（分钟） | 练习 | 课堂用时（分钟） |",
+    "zh": {"header": "| 课 | 代码单元格 | 运行（秒） | 最慢单元格（秒） | 字数 | 阅读（分钟） | 练习 | "
+                     "课堂用时（分钟） |",
            "not measured": "未测量", "all": "合计", "per minute": READING_CPM_ZH},
 }
 
