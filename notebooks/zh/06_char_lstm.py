@@ -460,7 +460,7 @@ display(HTML(color_text_html(snippet[:900], np.tanh(values[:900]),
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 你来选单元
 #
-# 用“color by: a cell”和滑块选一个单元，文本就按它的 tanh(c) 着色。在我们看来，大多数单元像噪声；少数会在空格、行尾或括号处切换。“color by”选文本的某个性质（是否在引号里、括号深度、在行中的位置）时，就按这个性质本身着色，并列出最能跟随它的五个单元，旁边是未训练模型里最好的单元：一个单元只有明显胜过这个基线，才值得关注。
+# 用“着色依据：一个单元”和滑块选一个单元，文本就按它的 tanh(c) 着色。在我们看来，大多数单元像噪声；少数会在空格、行尾或括号处切换。“着色依据”选文本的某个性质（是否在引号里、括号深度、在行中的位置）时，就按这个性质本身着色，并列出最能跟随它的五个单元，旁边是未训练模型里最好的单元：一个单元只有明显胜过这个基线，才值得关注。
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 CellViewer(trained_trace, untrained_trace, chars=600)
