@@ -26,18 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # both editions: the Chinese lessons (notebooks/zh/) are cut the same way, found by 练习 headings
 LESSONS_EN = editions.lesson_paths()
 LESSONS = LESSONS_EN + editions.lesson_paths("zh")
-IDS = [("zh_" if p.parent.name == "zh" else "") + p.stem for p in LESSONS]
+IDS = [("zh_" if editions.language_of(p) == "zh" else "") + p.stem for p in LESSONS]
 WITH_EXERCISES = [p for p in LESSONS if editions.exercises(editions.read(p))]
 WITH_EXERCISES_IDS = [IDS[LESSONS.index(p)] for p in WITH_EXERCISES]
 
 
-def lang_of(path: Path) -> str:
-    return "zh" if path.parent.name == "zh" else "en"
-
-
 def edition_file(root: Path, path: Path) -> Path:
     """The student edition's copy of lesson ``path``: ``root/notebooks`` (English), ``root/zh/notebooks``."""
-    return (root / "zh" if lang_of(path) == "zh" else root) / "notebooks" / path.name
+    return root / editions.LANGUAGES[editions.language_of(path)] / "notebooks" / path.name
 
 
 def code_lines(text: str) -> set[str]:
@@ -145,7 +141,7 @@ def test_student_edition_has_a_place_to_answer_and_no_verdicts_or_notes(student,
 def test_student_edition_does_not_promise_solutions(student, path):
     nb = editions.read(edition_file(student, path))
     text = "\n".join(editions.source(c) for c in nb["cells"][1:] if c["cell_type"] == "markdown")
-    if lang_of(path) == "zh":
+    if editions.language_of(path) == "zh":
         promises = [s for s in editions.SOLUTION_SENTENCE_ZH.findall(text) if editions.ABOUT_SOLUTIONS_ZH.search(s)]
     else:
         promises = [s for s in re.split(r"(?<=[.!?])\s+", text)

@@ -31,6 +31,8 @@ import tempfile
 import zlib
 from pathlib import Path
 
+from . import editions
+
 # A short text whose batching fits on one handout page: 47 characters, 3 rows of 5 steps, 3 batches.
 BATCH_GRID_TEXT = "the cat sat on the mat. the dog sat on the log."
 
@@ -200,8 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lstm-lesson assets", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: assets; the Chinese figures: build/assets-zh)")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en",
-                        help="the figures' labels: en (English, default) or zh (中文)")
+    editions.add_lang_option(parser, help="the figures' labels: en (English, default) or zh (中文)")
     parser.add_argument("--no-png", action="store_true", help="write the SVG files only")
     parser.add_argument("--force-png", action="store_true", help="re-render every PNG even if current")
     parser.add_argument("--chromium", help="path to Chromium/Chrome for the PNG screenshots")

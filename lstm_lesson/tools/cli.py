@@ -98,12 +98,6 @@ def cmd_teacher(args) -> int:
     return 0
 
 
-def add_lang(parser: argparse.ArgumentParser) -> None:
-    """``--lang en|zh``: the English edition (notebooks/) or the Chinese one (notebooks/zh/)."""
-    parser.add_argument("--lang", choices=sorted(editions.LANGUAGES), default="en",
-                        help="the edition: en (English, default) or zh (中文, the lessons in notebooks/zh/)")
-
-
 def _delegate(main):
     return lambda args: main(args.rest)
 
@@ -126,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--keep", action="store_true", help="never ask: keep every lesson you changed")
     lab.add_argument("--port", type=int, help="JupyterLab's port (default: its own, 8888 or the next free one)")
     lab.epilog = "Options after -- go to jupyter lab as they are, e.g. lstm-lesson lab -- --ip=127.0.0.1"
-    add_lang(lab)
+    editions.add_lang_option(lab)
     lab.set_defaults(run=cmd_lab)
 
     reset = sub.add_parser("reset", help="restore one lesson in your folder (your copy goes to backups/)",
@@ -136,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("lesson", metavar="NN", help="lesson number, e.g. 02")
     reset.add_argument("--dir", default=str(workspace.DEFAULT_DIR), help=f"your lessons folder (default: "
                        f"./{workspace.DEFAULT_DIR})")
-    add_lang(reset)
+    editions.add_lang_option(reset)
     reset.set_defaults(run=cmd_reset)
 
     for name, run, what in (("student", cmd_student, "the student edition: solution cells removed (not hidden), "
@@ -146,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         edition = sub.add_parser(name, help=what.split(":")[0], description=f"Write {what}.")
         edition.add_argument("out", metavar="OUT", help="folder to write into (created)")
         edition.add_argument("--lessons", nargs="*", metavar="NN", help="only these lessons (default: all)")
-        add_lang(edition)
+        editions.add_lang_option(edition)
         edition.set_defaults(run=run)
 
     for name, module, what in (("slides", slides, "offline reveal.js decks, one per lesson"),

@@ -83,6 +83,17 @@ def resource_dir(key: str) -> Path:
                             f"checkout ({checkout}); reinstall lstm-lesson")
 
 
+def add_lang_option(parser, help: str = "the edition: en (English, default) or zh (中文, the lessons in "
+                                           "notebooks/zh/)") -> None:
+    """``--lang en|zh`` on a command: every tool that knows both editions takes the same option."""
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default="en", help=help)
+
+
+def language_of(lesson: Path) -> str:
+    """The edition a lesson file belongs to: "zh" for one in a ``zh/`` folder, else "en"."""
+    return "zh" if Path(lesson).parent.name == LANGUAGES["zh"] else "en"
+
+
 def lessons_dir(lang: str = "en") -> Path:
     """The folder of the lessons in ``lang``: "en" the English edition, "zh" the Chinese one (``zh/``)."""
     if lang not in LANGUAGES:

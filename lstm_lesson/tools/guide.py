@@ -163,8 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--guide", type=Path, default=None, help="the guide (default: docs/teachers.md)")
     parser.add_argument("--timings", type=Path, default=None, help="timings JSON (default: docs/timings.json)")
     parser.add_argument("--check", action="store_true", help="only check that the generated blocks are current")
-    parser.add_argument("--lang", choices=sorted(GUIDES), default="en",
-                        help="en: docs/teachers.md; zh: the Chinese guide docs/teachers.zh-CN.md (中文)")
+    editions.add_lang_option(parser, help="en: docs/teachers.md; zh: the Chinese guide docs/teachers.zh-CN.md (中文)")
     args = parser.parse_args(argv)
     docs = editions.resource_dir("docs")
     guide = args.guide or docs / GUIDES[args.lang]

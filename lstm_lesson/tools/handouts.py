@@ -132,13 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("lessons", nargs="*", metavar="NN", help="lesson numbers (default: all)")
     parser.add_argument("--out", type=Path, default=None,
                         help="where the PDFs go (default: build/handouts, the Chinese edition's build/handouts/zh)")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en",
-                        help="the edition: en (English, default) or zh (中文, the lessons in notebooks/zh/)")
+    editions.add_lang_option(parser)
     parser.add_argument("--cache", type=Path, default=Path("build/npm-cache"), help="npm tarball cache")
     parser.add_argument("--chromium", help="path to Chromium/Chrome")
     args = parser.parse_args(argv)
     if args.out is None:
-        args.out = Path("build/handouts") / ("zh" if args.lang == "zh" else "")
+        args.out = Path("build/handouts") / editions.LANGUAGES[args.lang]
     try:
         pdfs = build_handouts(args.out, editions.select_lessons(args.lessons, args.lang), cache_dir=args.cache,
                               chromium=args.chromium)

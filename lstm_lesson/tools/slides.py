@@ -26,6 +26,8 @@ import sys
 import tarfile
 from pathlib import Path
 
+from . import editions
+
 # The versions nbconvert 7's reveal template was written for (reveal.js 4, MathJax 2) and the
 # html-manager that renders ipywidgets 8 state.
 VENDOR = {
@@ -231,7 +233,7 @@ def build_deck(notebook: Path, out_dir: Path, exporter) -> Path:
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
-    if notebook.parent.name == "zh":  # the Chinese edition: the browser then picks Simplified Chinese glyphs
+    if editions.language_of(notebook) == "zh":  # the browser then picks Simplified Chinese glyphs
         body = body.replace('<html lang="en">', '<html lang="zh-CN">', 1)
     deck = Path(out_dir) / f"{notebook.stem}.slides.html"
     deck.write_text(body, encoding="utf-8")
@@ -285,16 +287,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of .ipynb files (default: the installed lessons, or notebooks/ of a clone)")
     parser.add_argument("--out", type=Path, default=None, help="where the decks go (default: build/slides, "
                         "the Chinese edition's build/slides/zh)")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en",
-                        help="the edition: en (English, default) or zh (中文, the lessons in notebooks/zh/)")
+    editions.add_lang_option(parser)
     parser.add_argument("--cache", type=Path, default=Path("build/npm-cache"), help="npm tarball cache")
     args = parser.parse_args(argv)
     if args.notebooks is None:
-        from .editions import lessons_dir
-
-        args.notebooks = lessons_dir(args.lang)
+        args.notebooks = editions.lessons_dir(args.lang)
     if args.out is None:
-        args.out = Path("build/slides") / ("zh" if args.lang == "zh" else "")
+        args.out = Path("build/slides") / editions.LANGUAGES[args.lang]
     try:
         decks = build_all(args.notebooks, args.out, online=args.online, cache_dir=args.cache)
     except (VendorError, FileNotFoundError) as err:
